@@ -1,0 +1,2 @@
+Console.Error.WriteLine("usage: dco-cli <command> (commands arrive with the decision engine)");
+return 2;
