@@ -1,0 +1,88 @@
+using Dco.DevHost.Catalog;
+using Dco.DevHost.Invocation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dco.DevHost.Http;
+
+/// <summary>Maps every <c>[HttpTrigger]</c> function to a Kestrel route under the host.json route prefix.</summary>
+public static class HttpFunctionEndpoints
+{
+    public static void MapHttpFunctions(this IEndpointRouteBuilder endpoints, FunctionCatalog catalog, string routePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(catalog);
+        foreach (var function in catalog.OfKind(TriggerKind.Http))
+        {
+            var trigger = (HttpTriggerAttribute)function.Trigger;
+            var route = string.IsNullOrWhiteSpace(trigger.Route) ? function.Name : trigger.Route.Trim('/');
+            var pattern = "/" + (string.IsNullOrEmpty(routePrefix) ? route : routePrefix.Trim('/') + "/" + route);
+            var methods = trigger.Methods is { Length: > 0 } m ? m.Select(x => x.ToUpperInvariant()).ToArray() : ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+            endpoints.MapMethods(pattern, methods, context => HandleAsync(context, function, trigger.AuthLevel))
+                .WithName(function.Name)
+                .WithDisplayName(function.Name);
+        }
+    }
+
+    private static async Task HandleAsync(HttpContext httpContext, FunctionDescriptor function, AuthorizationLevel level)
+    {
+        var services = httpContext.RequestServices;
+        if (!services.GetRequiredService<FunctionKeyAuthorizer>().IsAuthorized(httpContext.Request, level))
+        {
+            await Results.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Unauthorized",
+                detail: $"This endpoint requires a valid {(level == AuthorizationLevel.Admin ? "admin (master)" : "function")} key in the '{FunctionKeyAuthorizer.KeyHeader}' header or the 'code' query parameter.").ExecuteAsync(httpContext);
+            return;
+        }
+
+        var bindingData = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in httpContext.Request.RouteValues)
+        {
+            bindingData[key] = value;
+        }
+
+        foreach (var (key, value) in httpContext.Request.Query)
+        {
+            bindingData.TryAdd(key, value.ToString());
+        }
+
+        var invoker = services.GetRequiredService<FunctionInvoker>();
+        var result = await invoker.InvokeAsync(
+            function,
+            new InvocationRequest(httpContext.Request, bindingData, PrepareContext: ctx => ctx.Items[DevHostFunctionContext.HttpContextItemKey] = httpContext),
+            httpContext.RequestAborted);
+        await WriteResultAsync(httpContext, result);
+    }
+
+    private static async Task WriteResultAsync(HttpContext httpContext, object? result)
+    {
+        switch (result)
+        {
+            case IActionResult actionResult:
+                await actionResult.ExecuteResultAsync(new ActionContext(httpContext, httpContext.GetRouteData(), new ActionDescriptor()));
+                break;
+            case IResult minimalResult:
+                await minimalResult.ExecuteAsync(httpContext);
+                break;
+            case null:
+                if (!httpContext.Response.HasStarted && httpContext.Response.StatusCode == StatusCodes.Status200OK && httpContext.Response.ContentLength is null)
+                {
+                    httpContext.Response.StatusCode = StatusCodes.Status204NoContent;
+                }
+
+                break;
+            case string text:
+                await Results.Text(text).ExecuteAsync(httpContext);
+                break;
+            default:
+                await Results.Json(result).ExecuteAsync(httpContext);
+                break;
+        }
+    }
+}
