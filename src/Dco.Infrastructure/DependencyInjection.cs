@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Dco.Infrastructure.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace Dco.Infrastructure;
@@ -9,6 +10,7 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddDcoStorage();
         return builder;
     }
 }

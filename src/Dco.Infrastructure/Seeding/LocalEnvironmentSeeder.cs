@@ -1,0 +1,21 @@
+using Dco.Infrastructure.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Dco.Infrastructure.Seeding;
+
+/// <summary>
+/// Prepares a local environment (emulators) for a first run: storage containers and queues, Cosmos
+/// database and containers, demo data. Idempotent; <c>./dco run</c> calls it before starting the host.
+/// In Azure the same resources come from infra-bicep.
+/// </summary>
+public sealed partial class LocalEnvironmentSeeder(StorageSchemaInitializer storage, ILogger<LocalEnvironmentSeeder> logger)
+{
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        LogStorageReady(logger, StorageNames.Containers.Count, StorageNames.Queues.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage ready: {Containers} blob containers, {Queues} queues")]
+    private static partial void LogStorageReady(ILogger logger, int containers, int queues);
+}
