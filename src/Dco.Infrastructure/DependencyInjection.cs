@@ -1,3 +1,4 @@
+using Dco.Infrastructure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -9,6 +10,7 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddDcoCosmos();
         return builder;
     }
 }
