@@ -28,6 +28,19 @@ public sealed partial class CosmosSchemaInitializer(CosmosClient client, IOption
 
         foreach (var definition in containers)
         {
+            // An existing container keeps its partition key for life: a different one is a deployment error.
+            var existingPath = await ExistingPartitionKeyPathAsync(database.Database.GetContainer(definition.Name), cancellationToken);
+            if (existingPath is not null)
+            {
+                if (!string.Equals(existingPath, definition.PartitionKeyPath, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException(
+                        $"Container '{definition.Name}' in database '{databaseName}' is partitioned by '{existingPath}', but the platform needs '{definition.PartitionKeyPath}'. Partition keys cannot change: recreate the container.");
+                }
+
+                continue;
+            }
+
             var properties = new ContainerProperties(definition.Name, definition.PartitionKeyPath)
             {
                 DefaultTimeToLive = definition.DefaultTimeToLiveSeconds,
@@ -36,19 +49,25 @@ public sealed partial class CosmosSchemaInitializer(CosmosClient client, IOption
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 LogCreated(logger, "container", definition.Name);
-                continue;
-            }
-
-            // An existing container keeps its partition key for life: a different one is a deployment error.
-            var existingPath = response.Resource.PartitionKeyPath;
-            if (!string.Equals(existingPath, definition.PartitionKeyPath, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException(
-                    $"Container '{definition.Name}' in database '{databaseName}' is partitioned by '{existingPath}', but the platform needs '{definition.PartitionKeyPath}'. Partition keys cannot change: recreate the container.");
             }
         }
 
         return database.Database;
+    }
+
+    private static async Task<string?> ExistingPartitionKeyPathAsync(Container container, CancellationToken cancellationToken)
+    {
+        ContainerProperties properties;
+        try
+        {
+            properties = await container.ReadContainerAsync(cancellationToken: cancellationToken);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        return properties.PartitionKeyPath;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created Cosmos DB {Kind} {Name}")]
