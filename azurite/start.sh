@@ -89,6 +89,10 @@ pid_alive() {
   [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
 }
 
+valid_port() {
+  [[ "$1" =~ ^[0-9]{1,5}$ ]] && (("$1" >= 1 && "$1" <= 65535))
+}
+
 port_in_use() {
   # ss prints a header line plus one line per listening socket on that port.
   [[ "$(ss -Hltn "sport = :$1" 2>/dev/null | wc -l)" -gt 0 ]]
@@ -189,15 +193,24 @@ else
   free_cosmos="${COSMOS_PORT:-8081}"
 fi
 
+# Check every port before starting anything, so a clash leaves nothing half-started.
 if [[ "$reuse_azurite" == false ]]; then
-  rm -f "$azurite_pid_file"
   blob_port="$free_blob"
   queue_port="$free_queue"
   table_port="$free_table"
   for port in "$blob_port" "$queue_port" "$table_port"; do
-    [[ "$port" =~ ^[0-9]+$ ]] || fail "Azurite port '$port' is not a number"
-    port_in_use "$port" && fail "port $port (Azurite) is already in use; use --free-ports or set AZURITE_BLOB_PORT/AZURITE_QUEUE_PORT/AZURITE_TABLE_PORT"
+    valid_port "$port" || fail "Azurite port '$port' is not a port number (1-65535)"
+    ! port_in_use "$port" || fail "port $port (Azurite) is already in use; use --free-ports or set AZURITE_BLOB_PORT/AZURITE_QUEUE_PORT/AZURITE_TABLE_PORT"
   done
+fi
+if [[ "$reuse_cosmos" == false ]]; then
+  cosmos_port="$free_cosmos"
+  valid_port "$cosmos_port" || fail "Cosmos port '$cosmos_port' is not a port number (1-65535)"
+  ! port_in_use "$cosmos_port" || fail "port $cosmos_port (Cosmos stand-in) is already in use; use --free-ports or set COSMOS_PORT"
+fi
+
+if [[ "$reuse_azurite" == false ]]; then
+  rm -f "$azurite_pid_file"
   mkdir -p "$state_dir/azurite"
   azurite_args=(
     --blobHost 127.0.0.1 --blobPort "$blob_port"
@@ -214,9 +227,6 @@ fi
 
 if [[ "$reuse_cosmos" == false ]]; then
   rm -f "$cosmos_pid_file"
-  cosmos_port="$free_cosmos"
-  [[ "$cosmos_port" =~ ^[0-9]+$ ]] || fail "Cosmos port '$cosmos_port' is not a number"
-  port_in_use "$cosmos_port" && fail "port $cosmos_port (Cosmos stand-in) is already in use; use --free-ports or set COSMOS_PORT"
   # HTTP: the .NET SDK in Gateway mode speaks HTTP to a loopback endpoint, which saves TLS per request.
   start_detached "$cosmos_pid_file" "$cosmos_log" \
     node "$here/node_modules/@vercel/cosmosdb-server/lib/cli.js" --host 127.0.0.1 --port "$cosmos_port" --no-ssl
