@@ -1,4 +1,6 @@
+using System.Net;
 using Dco.Infrastructure.Cosmos;
+using Microsoft.Azure.Cosmos;
 
 namespace Dco.Infrastructure.Tests.Cosmos;
 
@@ -354,5 +356,15 @@ public sealed class CosmosDocumentStoreContractTests(CosmosDatabaseFixture cosmo
 
         Assert.True(expired, "the witness with ttl 1 s never expired, so this test proves nothing");
         Assert.NotNull(await events.ReadAsync(inEvents.Id, campaign));
+    }
+
+    [SkippableFact]
+    public async Task A_ttl_of_zero_is_rejected_as_a_bad_request()
+    {
+        var decisions = await cosmos.DecisionsAsync();
+
+        var error = await Assert.ThrowsAsync<CosmosException>(() => decisions.CreateAsync(TestData.AnEvent(kind: "decision") with { TimeToLive = 0 }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
     }
 }
