@@ -1,5 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
+using Dco.Infrastructure.Cosmos;
+using Dco.Infrastructure.Health;
 using Dco.Infrastructure.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Dco.Infrastructure;
@@ -11,6 +13,8 @@ public static class DependencyInjection
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddDcoStorage();
+        builder.Services.AddDcoCosmos();
+        builder.Services.AddSingleton<IDependencyProbe, CosmosDependencyProbe>();
         return builder;
     }
 }

@@ -30,7 +30,8 @@ public sealed class DevHostRunner : IAsyncDisposable
     public static async Task<DevHostRunner> StartAsync(
         IEnumerable<Type> functionTypes,
         IDictionary<string, string?> settings,
-        InvocationLog log)
+        InvocationLog log,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var port = FreePort();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -48,6 +49,7 @@ public sealed class DevHostRunner : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Services.AddSingleton(log);
+        configure?.Invoke(builder);
         builder.AddDevHost(functionTypes);
         var app = builder.Build();
         app.MapDevHostFunctions();
