@@ -28,6 +28,25 @@ public sealed partial class BicepBuildAndLintTests(CompiledMain compiled)
         Assert.True(string.IsNullOrWhiteSpace(lint.StandardError + lint.StandardOutput), $"bicep lint reported diagnostics:\n{lint}");
     }
 
+    [SkippableFact]
+    public async Task Build_needs_no_network()
+    {
+        // unshare -n runs bicep in a network namespace with no interfaces: any registry or
+        // download attempt would fail the build. Needs unshare and the right to use it.
+        Skip.If(OperatingSystem.IsWindows() || !File.Exists("/usr/bin/unshare"), "Skipped: /usr/bin/unshare is not available.");
+        var probe = await ProcessRunner.RunAsync("/usr/bin/unshare", ["-n", "true"], Repository.Root);
+        Skip.If(probe.ExitCode != 0, $"Skipped: cannot create a network namespace here ({probe.StandardError.Trim()}).");
+
+        var offline = await ProcessRunner.RunAsync(
+            "/usr/bin/unshare",
+            ["-n", BicepCli.Path, "build", Repository.MainBicep, "--stdout"],
+            Repository.InfraBicep,
+            timeout: TimeSpan.FromMinutes(3));
+
+        Assert.True(offline.ExitCode == 0, offline.ToString());
+        Assert.Equal(compiled.CompiledJson.ReplaceLineEndings(), offline.StandardOutput.ReplaceLineEndings());
+    }
+
     [Fact]
     public void Every_bicep_file_is_reached_from_main_so_lint_of_main_covers_it()
     {
