@@ -72,6 +72,40 @@ public sealed partial class AzdProjectTests(CompiledMain compiled)
     }
 
     [Fact]
+    public void Parameters_file_defaults_agree_with_the_defaults_in_main_bicep()
+    {
+        var declared = compiled.Root.TemplateParameters!;
+        var given = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.InfraBicep, "main.parameters.json")))!["parameters"]!.AsObject();
+
+        var withDefaults = given
+            .Select(p => (Name: p.Key, Match: SubstitutionWithDefault().Match(p.Value!["value"]!.ToString())))
+            .Where(p => p.Match.Success)
+            .ToList();
+
+        Assert.NotEmpty(withDefaults);
+        Assert.All(withDefaults, p =>
+        {
+            var bicepDefault = declared[p.Name]!["defaultValue"]?.ToString();
+            Assert.True(
+                string.Equals(bicepDefault, p.Match.Groups["default"].Value, StringComparison.OrdinalIgnoreCase),
+                $"{p.Name}: main.parameters.json defaults to '{p.Match.Groups["default"].Value}', main.bicep to '{bicepDefault}'");
+        });
+    }
+
+    [Fact]
+    public void Every_option_variable_of_the_parameters_file_is_documented_in_deploy_md()
+    {
+        var parameters = File.ReadAllText(Path.Combine(Repository.InfraBicep, "main.parameters.json"));
+        var guide = File.ReadAllText(Repository.File("docs", "deploy.md"));
+
+        var options = SubstitutionWithDefault().Matches(parameters).Select(m => m.Groups["variable"].Value).Distinct().ToList();
+        var undocumented = options.Where(o => !guide.Contains($"`{o}`", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(options);
+        Assert.True(undocumented.Count == 0, $"Not documented in docs/deploy.md: {string.Join(", ", undocumented)}");
+    }
+
+    [Fact]
     public void Every_variable_the_hooks_read_is_an_output_of_main_or_set_by_azd()
     {
         var outputs = compiled.Root.Outputs!.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
@@ -94,6 +128,10 @@ public sealed partial class AzdProjectTests(CompiledMain compiled)
         stream.Load(reader);
         return (YamlMappingNode)stream.Documents[0].RootNode;
     }
+
+    // ${NAME=default}: azd's substitution with a default.
+    [GeneratedRegex(@"\$\{(?<variable>[A-Z0-9_]+)=(?<default>[^}]*)\}")]
+    private static partial Regex SubstitutionWithDefault();
 
     // $AZURE_X, ${AZURE_X:-}, and names listed in the hooks' "for name in ..." checks.
     [GeneratedRegex(@"\b(?<name>(AZURE|SERVICE|TRACKING)_[A-Z0-9_]+)\b")]
