@@ -18,6 +18,7 @@ public sealed class AppSettingsParityTests(CompiledMain compiled)
     {
         ["AzureWebJobsStorage"] = "identity-based AzureWebJobsStorage__* settings (no connection string)",
         ["FUNCTIONS_WORKER_RUNTIME"] = "functionAppConfig.runtime.name on Flex Consumption (not an app setting there)",
+        ["AZURE_COSMOS_USE_QUERY_PLAN_INTEROP_LINUX"] = "nothing: the real service plans queries itself; only the local stand-in needs the SDK's Linux interop",
     };
 
     private EmittedAppSettings Emitted => EmittedAppSettings.From(compiled.Root);
