@@ -15,6 +15,17 @@ internal static class DecisionEngine
         CampaignSnapshot snapshot, DecisionRequest request, DecisionRandom? random, ReadOnlySpan<int> forced,
         DecisionScratch sc, out double propensity, out int bucket)
     {
+        propensity = 1;
+        var reason = Eligibility(snapshot, request, sc, out bucket);
+        return reason != DefaultReason.None ? reason : Choose(snapshot, sc, random, forced, bucket, ref propensity);
+    }
+
+    /// <summary>
+    /// Everything before the choice: leaves the eligible assets in sc.Domain, boosts in sc.Boost, capped
+    /// combinations in sc.Nogoods, features in sc.Features; returns why the default is served, if it is.
+    /// </summary>
+    public static DefaultReason Eligibility(CampaignSnapshot snapshot, DecisionRequest request, DecisionScratch sc, out int bucket)
+    {
         var c = snapshot.Compiled;
         var slotCount = c.SlotCount;
         var words = c.TotalWords;
@@ -26,7 +37,6 @@ internal static class DecisionEngine
         sc.NogoodCount = 0;
         sc.PinCount = 0;
         sc.FeatureCount = 0;
-        propensity = 1;
         bucket = 0;
 
         if (request.Consent == ConsentLevel.None)
@@ -101,7 +111,7 @@ internal static class DecisionEngine
         }
 
         ContextFeatures.Compute(c, state, sc);
-        return Choose(snapshot, sc, random, forced, bucket, ref propensity);
+        return DefaultReason.None;
     }
 
     private static bool InAnyDaypart(CompiledCampaign c, RequestState state)
@@ -708,7 +718,7 @@ internal static class DecisionEngine
     }
 
     /// <summary>Whether the combination Chosen[..firstOpen] + Witness[firstOpen..] is a capped combination.</summary>
-    private static bool IsNogood(CompiledCampaign c, DecisionScratch sc, int firstOpen)
+    internal static bool IsNogood(CompiledCampaign c, DecisionScratch sc, int firstOpen)
     {
         var slotCount = c.SlotCount;
         for (var k = 0; k < sc.NogoodCount; k++)
