@@ -45,3 +45,39 @@ internal static class LatencyProbe
             $"throughput={decisions / wall.Elapsed.TotalSeconds:N0}/s allocated={allocated:F0} B/decision"));
     }
 }
+
+/// <summary>Mean time of the decision's stages (eligibility, + choice, + result objects) for the 5×20 campaign.</summary>
+internal static class StageProbe
+{
+    public static void Run(int n)
+    {
+        var (snapshot, _, requests) = BenchmarkCampaigns.Trained(BenchmarkCampaigns.FiveByTwenty());
+        var random = new DecisionRandom(1);
+        var sc = Dco.Core.Decisioning.Engine.DecisionScratch.For(snapshot.Compiled);
+        for (var round = 0; round < 2; round++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            for (var i = 0; i < n; i++)
+            {
+                Dco.Core.Decisioning.Engine.DecisionEngine.Eligibility(snapshot, requests[i & 63], sc, out _);
+            }
+
+            var t1 = Stopwatch.GetTimestamp();
+            for (var i = 0; i < n; i++)
+            {
+                Dco.Core.Decisioning.Engine.DecisionEngine.Run(snapshot, requests[i & 63], random, default, sc, out _, out _);
+            }
+
+            var t2 = Stopwatch.GetTimestamp();
+            for (var i = 0; i < n; i++)
+            {
+                snapshot.Decide(requests[i & 63], random);
+            }
+
+            var t3 = Stopwatch.GetTimestamp();
+            double Ns(long ticks) => ticks * 1e9 / Stopwatch.Frequency / n;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"eligibility {Ns(t1 - t0):F0} ns, eligibility+choice {Ns(t2 - t1):F0} ns, full decision {Ns(t3 - t2):F0} ns"));
+        }
+    }
+}

@@ -8,4 +8,10 @@ if (args.Length > 0 && args[0] == "latency")
     return;
 }
 
+if (args.Length > 0 && args[0] == "stages")
+{
+    StageProbe.Run(200_000);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

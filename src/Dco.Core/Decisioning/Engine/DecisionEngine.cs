@@ -163,7 +163,16 @@ internal static class DecisionEngine
             }
 
             var any = false;
-            if (condition is null || !condition.PerAsset)
+            if (rule.SignalsOnly)
+            {
+                var targets = rule.FiredTargets(state);
+                any = targets.Length > 0;
+                foreach (var a in targets)
+                {
+                    Apply(c, sc, rule, action, a, domain, decided, included, ref pinCursor);
+                }
+            }
+            else if (condition is null || !condition.PerAsset)
             {
                 if (condition is not null && !condition.Evaluate(state, -1))
                 {
