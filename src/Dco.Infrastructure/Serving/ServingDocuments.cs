@@ -1,0 +1,130 @@
+using System.Text.Json.Serialization;
+using Dco.Core.Decisioning;
+
+namespace Dco.Infrastructure.Serving;
+
+/// <summary>
+/// One decision as stored in the <c>decisions</c> container (partition <c>/campaignId</c>), written off
+/// the hot path after <c>decide</c> answers. Tracking events and conversions join to it by id; it
+/// expires with its TTL. Holds the pseudonymous viewer key only (never a raw id).
+/// </summary>
+public sealed record DecisionDocument
+{
+    /// <summary>The decision id.</summary>
+    public required string Id { get; init; }
+
+    public required string CampaignId { get; init; }
+
+    /// <summary>Pseudonymous viewer key (empty when unknown or without consent to store it).</summary>
+    public string UserKey { get; init; } = "";
+
+    public required DecisionRecord Record { get; init; }
+
+    /// <summary>Destination URL per chosen asset id (server-side click targets).</summary>
+    public IReadOnlyDictionary<string, string> Destinations { get; init; } = new Dictionary<string, string>();
+
+    [JsonPropertyName("ttl")]
+    public int? TimeToLive { get; init; }
+}
+
+/// <summary>Learning state and counters of one campaign in the <c>stats</c> container (id <c>model</c>).</summary>
+public sealed record ModelStateDocument
+{
+    public const string DocumentId = "model";
+
+    public string Id { get; init; } = DocumentId;
+
+    public required string CampaignId { get; init; }
+
+    public required LearnerStateDocument State { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>
+/// Pseudonymous viewer profile in <c>profiles</c> (partition <c>/userKey</c>): segments, consent
+/// choices, recent impressions for frequency caps. Deleted on a deletion request; expires with its TTL.
+/// </summary>
+public sealed record ProfileDocument
+{
+    /// <summary>Same as <see cref="UserKey"/>.</summary>
+    public required string Id { get; init; }
+
+    public required string UserKey { get; init; }
+
+    public IReadOnlyList<string> Segments { get; init; } = [];
+
+    /// <summary>The viewer asked us to stop personalizing: contextual decisions only from now on.</summary>
+    public bool OptedOut { get; init; }
+
+    /// <summary>Recent impressions per campaign id.</summary>
+    public IReadOnlyDictionary<string, CampaignFrequencyDocument> Frequency { get; init; } = new Dictionary<string, CampaignFrequencyDocument>();
+
+    [JsonPropertyName("ttl")]
+    public int? TimeToLive { get; init; }
+}
+
+public sealed record CampaignFrequencyDocument
+{
+    public IReadOnlyList<DateTimeOffset> Campaign { get; init; } = [];
+
+    public IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> Assets { get; init; } = new Dictionary<string, IReadOnlyList<DateTimeOffset>>();
+
+    public IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> Combinations { get; init; } = new Dictionary<string, IReadOnlyList<DateTimeOffset>>();
+}
+
+/// <summary>
+/// A campaign in the <c>campaigns</c> container (partition <c>/id</c>): the Core definition plus what
+/// serving needs around it. Cosmos's <c>_etag</c> is the concurrency token of the management API.
+/// </summary>
+public sealed record CampaignDocument
+{
+    public required string Id { get; init; }
+
+    public required CampaignDefinition Definition { get; init; }
+
+    /// <summary>HTML template of the assembled creative, with placeholders (<c>{{headline.text}}</c>, <c>{{click_url}}</c> …).</summary>
+    public string Template { get; init; } = "";
+
+    /// <summary>Placement ids served by this campaign (decide accepts a placement id instead of a campaign id).</summary>
+    public IReadOnlyList<string> Placements { get; init; } = [];
+
+    public string? BrandKitId { get; init; }
+
+    /// <summary>draft, active, paused, archived: only active campaigns are served.</summary>
+    public string Status { get; init; } = "active";
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>Latest value of one external signal in <c>signals</c> (partition <c>/source</c>), e.g. weather.precipitation at a geo.</summary>
+public sealed record SignalDocument
+{
+    /// <summary><c>{name}:{key}</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>weather, inventory, promotions …</summary>
+    public required string Source { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Key { get; init; }
+
+    public double Value { get; init; }
+
+    public DateTimeOffset ObservedAt { get; init; }
+
+    /// <summary>After this the value is no longer served (a stale forecast is worse than none).</summary>
+    public DateTimeOffset ExpiresAt { get; init; }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DecisionDocument))]
+[JsonSerializable(typeof(ModelStateDocument))]
+[JsonSerializable(typeof(ProfileDocument))]
+[JsonSerializable(typeof(CampaignDocument))]
+[JsonSerializable(typeof(SignalDocument))]
+public sealed partial class ServingJsonContext : JsonSerializerContext;
