@@ -65,7 +65,8 @@ public sealed record ConsentSignals
 /// <param name="LevelWithoutSignals">The level when the request carries no signal at all.</param>
 public sealed record ConsentPolicy(int VendorId, bool TreatMalformedAsNoConsent = false, ConsentLevel LevelWithoutSignals = ConsentLevel.ContextualOnly);
 
-public sealed record ConsentReason(ConsentSignal Signal, ConsentLevel Level, string Detail);
+/// <summary>One signal's verdict. <see cref="IsOptOut"/> marks a viewer's explicit opt-out (sale, sharing, targeted ads, GPC).</summary>
+public sealed record ConsentReason(ConsentSignal Signal, ConsentLevel Level, string Detail, bool IsOptOut = false);
 
 /// <summary>A malformed consent input: <see cref="Field"/> is the request field to point a client at.</summary>
 public sealed record ConsentFieldError(ConsentSignal Signal, string Field, string Message);
@@ -196,7 +197,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
 
         if (signals.GlobalPrivacyControl)
         {
-            reasons.Add(new(ConsentSignal.GlobalPrivacyControl, ConsentLevel.ContextualOnly, "Sec-GPC: 1 (opt-out of sale and sharing)"));
+            reasons.Add(new(ConsentSignal.GlobalPrivacyControl, ConsentLevel.ContextualOnly, "Sec-GPC: 1 (opt-out of sale and sharing)", IsOptOut: true));
         }
 
         if (signals.ChildDirected)
@@ -281,7 +282,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
             {
                 reasons.Add(optOuts.AnyOptedOut
                     ? new(ConsentSignal.Gpp, ConsentLevel.ContextualOnly,
-                        $"GPP {section.Name}: opted out (sale={optOuts.SaleOptOut}, sharing={optOuts.SharingOptOut}, targeted advertising={optOuts.TargetedAdvertisingOptOut})")
+                        $"GPP {section.Name}: opted out (sale={optOuts.SaleOptOut}, sharing={optOuts.SharingOptOut}, targeted advertising={optOuts.TargetedAdvertisingOptOut})", IsOptOut: true)
                     : new(ConsentSignal.Gpp, ConsentLevel.FullPersonalization, $"GPP {section.Name}: no opt-out"));
             }
             else if (section.Id is not (3 or 4))
@@ -309,7 +310,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
     {
         if (usp.HasOptedOutOfSale)
         {
-            reasons.Add(new(signal, ConsentLevel.ContextualOnly, $"{label}: opted out of sale"));
+            reasons.Add(new(signal, ConsentLevel.ContextualOnly, $"{label}: opted out of sale", IsOptOut: true));
         }
         else if (!usp.NotApplicable)
         {
