@@ -116,7 +116,7 @@ public sealed class TrackingTokenSigner
             return new(TrackingTokenStatus.Malformed);
         }
 
-        var keyId = Encoding.ASCII.GetString(parsed.KeyId);
+        var keyId = Encoding.ASCII.GetString(payload[parsed.KeyId]);
         if (!keys.TryGetKey(keyId, out var key))
         {
             return new(TrackingTokenStatus.UnknownKey, KeyId: keyId);
@@ -140,10 +140,10 @@ public sealed class TrackingTokenSigner
 
         var claims = new TrackingToken(
             (TrackingEventKind)parsed.Kind,
-            Encoding.UTF8.GetString(parsed.DecisionId),
-            Encoding.UTF8.GetString(parsed.CampaignId),
-            Encoding.UTF8.GetString(parsed.CombinationId),
-            parsed.AssetId.Length == 0 ? null : Encoding.UTF8.GetString(parsed.AssetId),
+            Encoding.UTF8.GetString(payload[parsed.DecisionId]),
+            Encoding.UTF8.GetString(payload[parsed.CampaignId]),
+            Encoding.UTF8.GetString(payload[parsed.CombinationId]),
+            IsEmpty(parsed.AssetId) ? null : Encoding.UTF8.GetString(payload[parsed.AssetId]),
             DateTimeOffset.FromUnixTimeSeconds(parsed.ExpiresUnixSeconds));
 
         if (expectedKind != TrackingEventKind.None && claims.Kind != expectedKind)
@@ -231,23 +231,22 @@ public sealed class TrackingTokenSigner
 
         var position = HeaderLength;
         var keyIdStart = position;
-        if (!TryReadId(payload, ref position, out var keyId) || !IsValidKeyId(keyId)
-            || !TryReadId(payload, ref position, out var decisionId) || decisionId.IsEmpty)
+        if (!TryReadId(payload, ref position, out var keyId) || !IsValidKeyId(payload[keyId])
+            || !TryReadId(payload, ref position, out var decisionId) || IsEmpty(decisionId))
         {
             return false;
         }
 
         var decisionEnd = position;
-        if (!TryReadId(payload, ref position, out var campaignId) || campaignId.IsEmpty
-            || !TryReadId(payload, ref position, out var combinationId) || combinationId.IsEmpty
+        if (!TryReadId(payload, ref position, out var campaignId) || IsEmpty(campaignId)
+            || !TryReadId(payload, ref position, out var combinationId) || IsEmpty(combinationId)
             || !TryReadId(payload, ref position, out var assetId)
             || position != payload.Length)
         {
             return false;
         }
 
-        parsed = new ParsedPayload(payload[1], expires, keyIdStart, decisionEnd, keyId.ToArray(), decisionId.ToArray(),
-            campaignId.ToArray(), combinationId.ToArray(), assetId.ToArray());
+        parsed = new ParsedPayload(payload[1], expires, keyIdStart, decisionEnd, keyId, decisionId, campaignId, combinationId, assetId);
         return true;
     }
 
@@ -269,7 +268,9 @@ public sealed class TrackingTokenSigner
         return true;
     }
 
-    private static bool TryReadId(ReadOnlySpan<byte> payload, ref int position, out ReadOnlySpan<byte> value)
+    private static bool IsEmpty(Range range) => range.Start.Value == range.End.Value;
+
+    private static bool TryReadId(ReadOnlySpan<byte> payload, ref int position, out Range value)
     {
         value = default;
         if (position >= payload.Length)
@@ -283,7 +284,7 @@ public sealed class TrackingTokenSigner
             return false;
         }
 
-        value = payload.Slice(position + 1, length);
+        value = new Range(position + 1, position + 1 + length);
         position += 1 + length;
         return true;
     }
@@ -293,9 +294,9 @@ public sealed class TrackingTokenSigner
         long ExpiresUnixSeconds,
         int KeyIdStart,
         int DecisionEnd,
-        byte[] KeyId,
-        byte[] DecisionId,
-        byte[] CampaignId,
-        byte[] CombinationId,
-        byte[] AssetId);
+        Range KeyId,
+        Range DecisionId,
+        Range CampaignId,
+        Range CombinationId,
+        Range AssetId);
 }
