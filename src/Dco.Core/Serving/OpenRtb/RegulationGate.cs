@@ -1,4 +1,5 @@
 using Dco.Core.Serving.Privacy;
+using Dco.Core.Decisioning;
 
 namespace Dco.Core.Serving.OpenRtb;
 

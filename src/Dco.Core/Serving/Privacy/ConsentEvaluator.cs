@@ -1,19 +1,7 @@
+using Dco.Core.Decisioning;
 namespace Dco.Core.Serving.Privacy;
 
-/// <summary>How far a decision may use what is known about the viewer. Ordered: lower is more restrictive.</summary>
-public enum ConsentLevel
-{
-    /// <summary>No ad may be selected for this viewer (serve the campaign's default creative or nothing).</summary>
-    None = 0,
-
-    /// <summary>Ads chosen from context only: no profile, no viewer id, no frequency data.</summary>
-    ContextualOnly = 1,
-
-    /// <summary>Profile-based personalisation allowed.</summary>
-    FullPersonalization = 2,
-}
-
-/// <summary>Which signal a reason or error is about.</summary>
+/// <summary>Which signal a reason or error is about. (Levels are <see cref="ConsentLevel"/>, shared with the decision engine.)</summary>
 public enum ConsentSignal
 {
     Default = 0,
@@ -132,7 +120,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
         if (signals.Explicit is { } explicitConsent)
         {
             var level = !explicitConsent.Advertising ? ConsentLevel.None
-                : explicitConsent.Personalization ? ConsentLevel.FullPersonalization : ConsentLevel.ContextualOnly;
+                : explicitConsent.Personalization ? ConsentLevel.Full : ConsentLevel.ContextualOnly;
             reasons.Add(new(ConsentSignal.Explicit, level, $"explicit flags: advertising={explicitConsent.Advertising}, personalization={explicitConsent.Personalization}"));
             measurement &= explicitConsent.Advertising;
         }
@@ -215,7 +203,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
             reasons.Add(new(ConsentSignal.Default, Policy.LevelWithoutSignals, "no consent signal on the request; policy default"));
         }
 
-        var final = ConsentLevel.FullPersonalization;
+        var final = ConsentLevel.Full;
         foreach (var reason in reasons)
         {
             if (reason.Level < final)
@@ -234,7 +222,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
             measurement = false;
         }
 
-        return new ConsentEvaluation(final, reasons, errors, measurement, geolocation && final == ConsentLevel.FullPersonalization);
+        return new ConsentEvaluation(final, reasons, errors, measurement, geolocation && final == ConsentLevel.Full);
     }
 
     private void Malformed(ConsentSignal signal, string field, string error, List<ConsentReason> reasons, List<ConsentFieldError> errors)
@@ -283,7 +271,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
                 reasons.Add(optOuts.AnyOptedOut
                     ? new(ConsentSignal.Gpp, ConsentLevel.ContextualOnly,
                         $"GPP {section.Name}: opted out (sale={optOuts.SaleOptOut}, sharing={optOuts.SharingOptOut}, targeted advertising={optOuts.TargetedAdvertisingOptOut})", IsOptOut: true)
-                    : new(ConsentSignal.Gpp, ConsentLevel.FullPersonalization, $"GPP {section.Name}: no opt-out"));
+                    : new(ConsentSignal.Gpp, ConsentLevel.Full, $"GPP {section.Name}: no opt-out"));
             }
             else if (section.Id is not (3 or 4))
             {
@@ -314,7 +302,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
         }
         else if (!usp.NotApplicable)
         {
-            reasons.Add(new(signal, ConsentLevel.FullPersonalization, $"{label}: no opt-out of sale"));
+            reasons.Add(new(signal, ConsentLevel.Full, $"{label}: no opt-out of sale"));
         }
     }
 
@@ -327,10 +315,10 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
         measurement &= ByConsent(tcf, Measurement) || ByLegitimateInterest(tcf, Measurement);
         geolocation &= tcf.HasSpecialFeatureOptIn(1);
 
-        var level = full ? ConsentLevel.FullPersonalization : contextual ? ConsentLevel.ContextualOnly : ConsentLevel.None;
+        var level = full ? ConsentLevel.Full : contextual ? ConsentLevel.ContextualOnly : ConsentLevel.None;
         var detail = level switch
         {
-            ConsentLevel.FullPersonalization => $"TC string: vendor {vendor} has consent for purposes 1, 3, 4 and a basis for purpose 2",
+            ConsentLevel.Full => $"TC string: vendor {vendor} has consent for purposes 1, 3, 4 and a basis for purpose 2",
             ConsentLevel.ContextualOnly => $"TC string: vendor {vendor} has a basis for purpose 2 (basic ads) but not consent for purposes 1, 3 and 4",
             _ => tcf.VendorConsents.Contains(vendor) || tcf.VendorLegitimateInterests.Contains(vendor)
                 ? $"TC string: no consent or legitimate interest for purpose 2 (basic ads) for vendor {vendor}"

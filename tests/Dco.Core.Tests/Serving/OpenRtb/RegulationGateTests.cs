@@ -1,13 +1,14 @@
 using Dco.Core.Serving.OpenRtb;
 using Dco.Core.Serving.Privacy;
 using Dco.Core.Tests.Serving.Privacy;
+using Dco.Core.Decisioning;
 
 namespace Dco.Core.Tests.Serving.OpenRtb;
 
 public sealed class RegulationGateTests
 {
     private const int Us = 755;
-    private readonly RegulationGate gate = new(new ConsentEvaluator(new ConsentPolicy(Us, LevelWithoutSignals: ConsentLevel.FullPersonalization)));
+    private readonly RegulationGate gate = new(new ConsentEvaluator(new ConsentPolicy(Us, LevelWithoutSignals: ConsentLevel.Full)));
 
     private static BidRequest Request(Regs? regs = null, string? consent = null, Device? device = null)
     {
@@ -28,7 +29,7 @@ public sealed class RegulationGateTests
         var decision = gate.Evaluate(Request(new Regs { Gdpr = 1 }, Tcf(1, 2, 3, 4, 7)));
 
         Assert.True(decision.CanBid);
-        Assert.Equal(ConsentLevel.FullPersonalization, decision.Level);
+        Assert.Equal(ConsentLevel.Full, decision.Level);
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public sealed class RegulationGateTests
         var decision = gate.Evaluate(Request(new Regs { Gpp = "DBABrw~CAAqAAAAAABA.QA~BAYAAABA.QA", GppSid = [7] }));
 
         Assert.True(decision.CanBid);
-        Assert.Equal(ConsentLevel.FullPersonalization, decision.Level);
+        Assert.Equal(ConsentLevel.Full, decision.Level);
     }
 
     [Fact]
@@ -125,7 +126,7 @@ public sealed class RegulationGateTests
     [Fact]
     public void No_regulation_signal_follows_the_policy_default()
     {
-        Assert.Equal(ConsentLevel.FullPersonalization, gate.Evaluate(Request()).Level);
+        Assert.Equal(ConsentLevel.Full, gate.Evaluate(Request()).Level);
     }
 
     [Fact]

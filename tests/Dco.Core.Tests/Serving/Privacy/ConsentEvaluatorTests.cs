@@ -1,4 +1,5 @@
 using Dco.Core.Serving.Privacy;
+using Dco.Core.Decisioning;
 
 namespace Dco.Core.Tests.Serving.Privacy;
 
@@ -21,7 +22,7 @@ public sealed class ConsentEvaluatorTests
     {
         var result = evaluator.Evaluate(new ConsentSignals { GdprApplies = true, TcfString = FullConsent });
 
-        Assert.Equal(ConsentLevel.FullPersonalization, result.Level);
+        Assert.Equal(ConsentLevel.Full, result.Level);
         Assert.True(result.MeasurementAllowed);
         Assert.Equal(ConsentSignal.Tcf, result.DecidedBy!.Signal);
     }
@@ -91,7 +92,7 @@ public sealed class ConsentEvaluatorTests
 
         var result = evaluator.Evaluate(new ConsentSignals { GdprApplies = false, TcfString = deny, UsPrivacy = "1YNN" });
 
-        Assert.Equal(ConsentLevel.FullPersonalization, result.Level);
+        Assert.Equal(ConsentLevel.Full, result.Level);
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public sealed class ConsentEvaluatorTests
 
     [Theory]
     [InlineData("1YYN", ConsentLevel.ContextualOnly)]
-    [InlineData("1YNN", ConsentLevel.FullPersonalization)]
+    [InlineData("1YNN", ConsentLevel.Full)]
     [InlineData("1---", ConsentLevel.ContextualOnly)] // not applicable: no signal, policy default
     public void The_us_privacy_string_opt_out_of_sale_removes_personalization(string usp, ConsentLevel expected)
     {
@@ -140,10 +141,10 @@ public sealed class ConsentEvaluatorTests
     [Theory]
     [InlineData("DBABLA~CEAaAAAAAABA.QA", ConsentLevel.ContextualOnly)]  // usnat sale opt-out
     [InlineData("DBABLA~CAApAAAAAABA.QA", ConsentLevel.ContextualOnly)]  // usnat targeted advertising opt-out
-    [InlineData("DBABLA~CAAqAAAAAABA.QA", ConsentLevel.FullPersonalization)]
+    [InlineData("DBABLA~CAAqAAAAAABA.QA", ConsentLevel.Full)]
     [InlineData("DBABBg~BAkAAABA.QA", ConsentLevel.ContextualOnly)]      // usca sharing opt-out
     [InlineData("DBABRg~BAkAABA", ConsentLevel.ContextualOnly)]          // usva targeted advertising opt-out
-    [InlineData("DBABVg~BAoAAAEA.QA", ConsentLevel.FullPersonalization)] // usct no opt-out
+    [InlineData("DBABVg~BAoAAAEA.QA", ConsentLevel.Full)] // usct no opt-out
     [InlineData("DBABTA~1YYN", ConsentLevel.ContextualOnly)]             // uspv1 inside GPP
     public void Gpp_us_sections_decide_by_their_opt_outs(string gpp, ConsentLevel expected)
     {
@@ -165,7 +166,7 @@ public sealed class ConsentEvaluatorTests
         // usnat says no opt-out, usca says opted out of sale: only usnat applies here.
         var signals = new ConsentSignals { GppString = "DBABrw~CAAqAAAAAABA.QA~BAYAAABA.QA", GppApplicableSections = [7] };
 
-        Assert.Equal(ConsentLevel.FullPersonalization, evaluator.Evaluate(signals).Level);
+        Assert.Equal(ConsentLevel.Full, evaluator.Evaluate(signals).Level);
         Assert.Equal(ConsentLevel.ContextualOnly, evaluator.Evaluate(signals with { GppApplicableSections = [7, 8] }).Level);
     }
 
@@ -186,14 +187,14 @@ public sealed class ConsentEvaluatorTests
 
         var result = evaluator.Evaluate(new ConsentSignals { GdprApplies = true, GppString = gpp });
 
-        Assert.Equal(ConsentLevel.FullPersonalization, result.Level);
+        Assert.Equal(ConsentLevel.Full, result.Level);
         Assert.Contains(result.Reasons, r => r.Signal == ConsentSignal.Gpp && r.Detail.StartsWith("TC string", StringComparison.Ordinal));
     }
 
     [Theory]
     [InlineData(false, false, ConsentLevel.None)]
     [InlineData(true, false, ConsentLevel.ContextualOnly)]
-    [InlineData(true, true, ConsentLevel.FullPersonalization)]
+    [InlineData(true, true, ConsentLevel.Full)]
     public void Explicit_flags_map_to_levels(bool advertising, bool personalization, ConsentLevel expected)
     {
         var result = evaluator.Evaluate(new ConsentSignals { Explicit = new ExplicitConsent(advertising, personalization) });
