@@ -16,14 +16,26 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
 {
     public const string KeyHeader = "x-functions-key";
 
-    public bool IsAuthorized(HttpRequest request, AuthorizationLevel level)
+    /// <summary>Claim type the Functions host puts on key-authorized requests; the value is the key's level.</summary>
+    public const string AuthLevelClaimType = "http://schemas.microsoft.com/2017/07/functions/claims/authlevel";
+
+    public bool IsAuthorized(HttpRequest request, AuthorizationLevel level) => Authorize(request, level) is not null;
+
+    /// <summary>The level of the key presented (Admin for the master key, Function for a function key), or null when refused.</summary>
+    public AuthorizationLevel? Authorize(HttpRequest request, AuthorizationLevel level)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var granted = Presented(request);
         if (level == AuthorizationLevel.Anonymous)
         {
-            return true;
+            return granted ?? AuthorizationLevel.Anonymous;
         }
 
+        return granted is null || (level is AuthorizationLevel.Admin or AuthorizationLevel.System && granted != AuthorizationLevel.Admin) ? null : granted;
+    }
+
+    private AuthorizationLevel? Presented(HttpRequest request)
+    {
         string? presented = request.Headers[KeyHeader];
         if (string.IsNullOrEmpty(presented))
         {
@@ -32,18 +44,13 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
 
         if (string.IsNullOrEmpty(presented))
         {
-            return false;
+            return null;
         }
 
         var current = options.CurrentValue;
         if (Matches(presented, current.MasterKey))
         {
-            return true;
-        }
-
-        if (level is AuthorizationLevel.Admin or AuthorizationLevel.System)
-        {
-            return false;
+            return AuthorizationLevel.Admin;
         }
 
         var any = false;
@@ -52,7 +59,7 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
             any |= Matches(presented, key); // no early exit: time does not depend on which key matched
         }
 
-        return any;
+        return any ? AuthorizationLevel.Function : null;
     }
 
     private static bool Matches(string presented, string? expected) =>

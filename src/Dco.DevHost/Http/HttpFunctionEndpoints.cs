@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dco.DevHost.Catalog;
 using Dco.DevHost.Invocation;
 using Microsoft.AspNetCore.Builder;
@@ -32,13 +33,21 @@ public static class HttpFunctionEndpoints
     private static async Task HandleAsync(HttpContext httpContext, FunctionDescriptor function, AuthorizationLevel level)
     {
         var services = httpContext.RequestServices;
-        if (!services.GetRequiredService<FunctionKeyAuthorizer>().IsAuthorized(httpContext.Request, level))
+        var granted = services.GetRequiredService<FunctionKeyAuthorizer>().Authorize(httpContext.Request, level);
+        if (granted is null)
         {
             await Results.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Unauthorized",
                 detail: $"This endpoint requires a valid {(level == AuthorizationLevel.Admin ? "admin (master)" : "function")} key in the '{FunctionKeyAuthorizer.KeyHeader}' header or the 'code' query parameter.").ExecuteAsync(httpContext);
             return;
+        }
+
+        if (granted != AuthorizationLevel.Anonymous)
+        {
+            // As the Functions host does: the function can tell which kind of key was used.
+            httpContext.User = new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(FunctionKeyAuthorizer.AuthLevelClaimType, granted.Value.ToString())], "WebJobsAuthLevel"));
         }
 
         var bindingData = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);

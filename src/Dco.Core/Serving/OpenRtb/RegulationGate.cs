@@ -39,11 +39,12 @@ public sealed record RegulationDecision(bool CanBid, ConsentLevel Level, NoBidRe
 /// </remarks>
 public sealed class RegulationGate(ConsentEvaluator evaluator)
 {
-    public RegulationDecision Evaluate(BidRequest request)
+    /// <summary>The consent signals a bid request carries (regs, user.consent, device.dnt/lmt).</summary>
+    public static ConsentSignals SignalsOf(BidRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var regs = request.Regs;
-        var signals = new ConsentSignals
+        return new ConsentSignals
         {
             GdprApplies = regs?.Gdpr switch { 1 => true, 0 => false, _ => null },
             TcfString = request.User?.Consent,
@@ -53,6 +54,12 @@ public sealed class RegulationGate(ConsentEvaluator evaluator)
             ChildDirected = regs?.Coppa == 1,
             LimitAdTracking = request.Device?.Dnt == 1 || request.Device?.Lmt == 1,
         };
+    }
+
+    public RegulationDecision Evaluate(BidRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var signals = SignalsOf(request);
 
         var consent = evaluator.Evaluate(signals);
         if (!consent.IsValid)

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Dco.Core.Decisioning;
+using Dco.Core.Serving.Privacy;
+using Dco.Infrastructure.Serving;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace Dco.Functions.Http.Decide;
+
+/// <summary><c>POST /api/decide</c>: the creative for one viewer, now.</summary>
+public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOptions> options)
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    [Function("Decide")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "decide")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Request too large", $"The body must be at most {MaxBodyBytes} bytes.");
+        }
+
+        DecideRequestBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync(request.Body, DecideJsonContext.Default.DecideRequestBody, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Validation(string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.'), "Not valid JSON for this field: " + ex.Message);
+        }
+
+        var errors = Validate(body);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var explain = string.Equals(request.Query["explain"], "true", StringComparison.OrdinalIgnoreCase);
+        if (explain && !AuthLevelClaims.IsAdmin(request.HttpContext))
+        {
+            return Problems.Status(StatusCodes.Status403Forbidden, "Explanations need the admin key", "explain=true is answered only to requests authorized with the admin (master) key.");
+        }
+
+        var command = ToCommand(body!, request);
+        var (result, failure) = await decisions.DecideAsync(command, cancellationToken);
+        if (failure is not null)
+        {
+            return failure.Kind == DecideFailureKind.UnknownCampaign
+                ? Problems.Status(StatusCodes.Status404NotFound, "Unknown campaign", failure.Message)
+                : Problems.Validation(failure.Field, failure.Message);
+        }
+
+        var decision = result!.Decision;
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
+        return new JsonResult(
+            new DecideResponseBody(
+                decision.DecisionId,
+                result.Snapshot.CampaignId,
+                decision.IsDefault,
+                decision.IsDefault ? decision.DefaultReason.ToString() : null,
+                [.. result.Assets.Select(a => new ServedAssetBody(a.Slot, a.Id, a.Kind, a.Text, a.Url, a.Width, a.Height, a.Alt, a.ClickUrl))],
+                result.Html,
+                result.ImpressionUrl,
+                result.ClickUrl,
+                decision.Propensity,
+                decision.PolicyName,
+                decision.PolicyVersion,
+                result.Consent.Level.ToString(),
+                explain ? decision.Explain() : null),
+            JsonOptions);
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(DecideJsonContext.Default, DecisioningJsonContext.Default),
+    };
+
+    private DecideCommand ToCommand(DecideRequestBody body, HttpRequest request)
+    {
+        var consent = body.Consent ?? new ConsentBody();
+        var gpc = request.Headers["Sec-GPC"].ToString().Trim() == "1";
+        var context = body.Context ?? new ContextBody();
+        var baseUrl = options.Value.PublicBaseUrl ?? new Uri($"{request.Scheme}://{request.Host}/");
+        return new DecideCommand(
+            body.CampaignId,
+            body.PlacementId,
+            body.ViewerId,
+            new ConsentSignals
+            {
+                Explicit = consent.Personalization is null && consent.Advertising is null
+                    ? null
+                    : new ExplicitConsent(consent.Advertising ?? true, consent.Personalization ?? false),
+                GdprApplies = consent.GdprApplies,
+                TcfString = consent.Tcf,
+                GppString = consent.Gpp,
+                GppApplicableSections = consent.GppSid,
+                UsPrivacy = consent.UsPrivacy,
+                GlobalPrivacyControl = gpc,
+            },
+            new DecideContext(context.Device, context.Geo, context.PageUrl, context.PageCategory, context.LocalTime, context.Attributes),
+            body.Segments ?? [],
+            baseUrl);
+    }
+
+    private static Dictionary<string, string[]> Validate(DecideRequestBody? body)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (body is null)
+        {
+            errors["body"] = ["A JSON object is required."];
+            return errors;
+        }
+
+        if (string.IsNullOrWhiteSpace(body.CampaignId) == string.IsNullOrWhiteSpace(body.PlacementId))
+        {
+            errors["campaignId"] = ["Give exactly one of campaignId and placementId."];
+        }
+
+        if (body.ViewerId is { } viewer && ViewerPseudonymizer.Validate(viewer) is { } viewerError)
+        {
+            errors["viewerId"] = [viewerError];
+        }
+
+        if (body.Segments is { Count: > 100 })
+        {
+            errors["segments"] = ["At most 100 segments."];
+        }
+
+        if (body.Context?.Attributes is { Count: > 50 })
+        {
+            errors["context.attributes"] = ["At most 50 attributes."];
+        }
+
+        if (body.Context?.PageUrl is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        {
+            errors["context.pageUrl"] = ["Must be an absolute URL."];
+        }
+
+        return errors;
+    }
+}

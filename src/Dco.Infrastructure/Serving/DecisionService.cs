@@ -1,0 +1,225 @@
+using System.Globalization;
+using Dco.Core.Decisioning;
+using Dco.Core.Serving.Privacy;
+using Dco.Core.Serving.Rendering;
+using Dco.Core.Serving.Tracking;
+using Dco.Infrastructure.Serving.Decisions;
+using Dco.Infrastructure.Serving.Snapshots;
+using Dco.Infrastructure.Serving.Viewers;
+using Microsoft.Extensions.Options;
+
+namespace Dco.Infrastructure.Serving;
+
+/// <summary>What the ad platform tells us about the placement and page (no personal data).</summary>
+public sealed record DecideContext(
+    string? Device = null,
+    string? Geo = null,
+    string? PageUrl = null,
+    string? PageCategory = null,
+    DateTimeOffset? LocalTime = null,
+    IReadOnlyDictionary<string, string>? Attributes = null);
+
+/// <summary>One serve-time request, already parsed and validated for shape by the HTTP layer.</summary>
+public sealed record DecideCommand(
+    string? CampaignId,
+    string? PlacementId,
+    string? ViewerId,
+    ConsentSignals Consent,
+    DecideContext Context,
+    IReadOnlyList<string> Segments,
+    Uri BaseUrl);
+
+/// <summary>An asset as the response shows it.</summary>
+public sealed record ServedAsset(string Slot, string Id, string Kind, string? Text, string? Url, int? Width, int? Height, string? Alt, string? ClickUrl);
+
+public sealed record DecideResult(
+    Decision Decision,
+    ServingSnapshot Snapshot,
+    IReadOnlyList<ServedAsset> Assets,
+    string? Html,
+    string ImpressionUrl,
+    string? ClickUrl,
+    ConsentEvaluation Consent,
+    bool ViewerStateUsed);
+
+public enum DecideFailureKind
+{
+    UnknownCampaign,
+    InvalidConsent,
+    InvalidViewerId,
+}
+
+public sealed record DecideFailure(DecideFailureKind Kind, string Field, string Message);
+
+/// <summary>
+/// The serve-time path: consent → pseudonymous viewer → in-memory snapshot → engine decision →
+/// rendered creative with signed tracking URLs → decision record queued for writing. Its only
+/// possible wait is the first read of an unseen viewer's profile, bounded by a budget.
+/// </summary>
+public sealed class DecisionService(
+    ServingSnapshotCache snapshots,
+    ViewerStateCache viewers,
+    DecisionLogWriter log,
+    ConsentEvaluator consent,
+    ViewerPseudonymizer pseudonymizer,
+    TrackingTokenSigner signer,
+    TimeProvider time,
+    IOptions<ServingOptions> options)
+{
+    public async Task<(DecideResult? Result, DecideFailure? Failure)> DecideAsync(DecideCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var state = snapshots.Current;
+        var campaignId = command.CampaignId ?? (command.PlacementId is not null && state.Placements.TryGetValue(command.PlacementId, out var mapped) ? mapped : null);
+        if (campaignId is null || !state.Campaigns.TryGetValue(campaignId, out var snapshot))
+        {
+            var field = command.CampaignId is not null ? "campaignId" : "placementId";
+            return (null, new DecideFailure(DecideFailureKind.UnknownCampaign, field, $"No active campaign '{command.CampaignId ?? command.PlacementId}' is being served."));
+        }
+
+        var evaluation = consent.Evaluate(command.Consent);
+        if (!evaluation.IsValid)
+        {
+            var error = evaluation.Errors[0];
+            return (null, new DecideFailure(DecideFailureKind.InvalidConsent, "consent." + error.Field, error.Message));
+        }
+
+        var level = evaluation.Level;
+        var userKey = "";
+        var segments = command.Segments;
+        var frequency = ViewerFrequency.Empty;
+        var viewerStateUsed = false;
+        if (level == ConsentLevel.Full && command.ViewerId is not null)
+        {
+            var invalid = ViewerPseudonymizer.Validate(command.ViewerId);
+            if (invalid is not null)
+            {
+                return (null, new DecideFailure(DecideFailureKind.InvalidViewerId, "viewerId", invalid));
+            }
+
+            // The raw id stops here: only its keyed hash is kept, logged or stored.
+            userKey = pseudonymizer.Pseudonymize(command.ViewerId);
+            var facts = await viewers.GetFactsAsync(userKey, cancellationToken);
+            if (!facts.Known || facts.OptedOut)
+            {
+                level = ConsentLevel.ContextualOnly;
+                userKey = facts.OptedOut ? "" : userKey;
+            }
+            else
+            {
+                segments = facts.Segments.Count == 0 ? segments : [.. segments.Union(facts.Segments, StringComparer.Ordinal)];
+                frequency = viewers.FrequencyOf(userKey, snapshot.CampaignId);
+                viewerStateUsed = true;
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var decisionId = Guid.CreateVersion7(now).ToString("N");
+        var request = new DecisionRequest
+        {
+            DecisionId = decisionId,
+            ViewerKey = level == ConsentLevel.Full ? userKey : "",
+            Consent = level,
+            Time = command.Context.LocalTime ?? now,
+            Segments = level == ConsentLevel.Full ? segments : [],
+            Context = new RequestContext
+            {
+                Device = command.Context.Device,
+                Geo = command.Context.Geo,
+                PageCategory = command.Context.PageCategory,
+                Placement = command.PlacementId,
+                Attributes = command.Context.Attributes ?? new Dictionary<string, string>(),
+            },
+            Signals = state.Signals,
+            Frequency = frequency,
+        };
+
+        var decision = snapshot.Engine.Decide(request, DecisionRandom.ForDecision(options.Value.Seed, decisionId));
+        var expires = now + options.Value.TrackingTokenLifetime;
+        var impressionUrl = TrackingUrl(command.BaseUrl, "t/i", signer.Sign(new TrackingToken(TrackingEventKind.Impression, decisionId, snapshot.CampaignId, decision.CombinationKey, null, expires)));
+        var assets = new List<ServedAsset>(decision.AssetIds.Count);
+        var destinations = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? primaryClick = null;
+        var resolved = decision.Assets;
+        for (var i = 0; i < resolved.Count; i++)
+        {
+            var asset = resolved[i];
+            string? clickUrl = null;
+            var destination = snapshot.DestinationOf(asset.Id);
+            if (destination is not null)
+            {
+                destinations[asset.Id] = destination;
+                clickUrl = TrackingUrl(command.BaseUrl, "t/c", signer.Sign(new TrackingToken(TrackingEventKind.Click, decisionId, snapshot.CampaignId, decision.CombinationKey, asset.Id, expires)));
+                primaryClick ??= clickUrl;
+            }
+
+            assets.Add(ToServed(snapshot.Engine.SlotNames[i], asset, clickUrl));
+        }
+
+        var html = Render(snapshot.Template, assets, impressionUrl, primaryClick);
+        if (viewerStateUsed && !decision.IsDefault)
+        {
+            viewers.RecordServed(userKey, snapshot.CampaignId, decision.AssetIds, decision.CombinationKey);
+        }
+
+        await log.EnqueueAsync(
+            new DecisionDocument
+            {
+                Id = decisionId,
+                CampaignId = snapshot.CampaignId,
+                UserKey = level == ConsentLevel.Full ? userKey : "",
+                Record = decision.Record,
+                Destinations = destinations,
+                TimeToLive = (int)options.Value.DecisionRetention.TotalSeconds,
+            },
+            cancellationToken);
+        return (new DecideResult(decision, snapshot, assets, html, impressionUrl, primaryClick, evaluation, viewerStateUsed), null);
+    }
+
+    private static ServedAsset ToServed(string slot, AssetDefinition asset, string? clickUrl)
+    {
+        var isText = string.Equals(asset.Kind, "text", StringComparison.OrdinalIgnoreCase);
+        return new ServedAsset(
+            slot,
+            asset.Id,
+            asset.Kind,
+            isText ? asset.Content : asset.Attributes.GetValueOrDefault("text"),
+            isText ? null : asset.Content,
+            ParseInt(asset.Attributes.GetValueOrDefault("width")),
+            ParseInt(asset.Attributes.GetValueOrDefault("height")),
+            asset.Attributes.GetValueOrDefault("alt"),
+            clickUrl);
+    }
+
+    private static string? Render(CreativeTemplate? template, List<ServedAsset> assets, string impressionUrl, string? clickUrl)
+    {
+        if (template is null)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["impression_url"] = impressionUrl,
+            ["click_url"] = clickUrl,
+        };
+        foreach (var asset in assets)
+        {
+            values[asset.Slot + ".id"] = asset.Id;
+            values[asset.Slot + ".text"] = asset.Text ?? "";
+            values[asset.Slot + ".url"] = asset.Url;
+            values[asset.Slot + ".alt"] = asset.Alt ?? "";
+            values[asset.Slot + ".width"] = asset.Width?.ToString(CultureInfo.InvariantCulture) ?? "";
+            values[asset.Slot + ".height"] = asset.Height?.ToString(CultureInfo.InvariantCulture) ?? "";
+            values[asset.Slot + ".click_url"] = asset.ClickUrl ?? clickUrl;
+        }
+
+        return CreativeRenderer.Render(template, values).Html;
+    }
+
+    private static string TrackingUrl(Uri baseUrl, string route, string token) =>
+        new Uri(baseUrl, $"api/{route}?t={Uri.EscapeDataString(token)}").ToString();
+
+    private static int? ParseInt(string? value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+}

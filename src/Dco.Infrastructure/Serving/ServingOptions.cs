@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Dco.Infrastructure.Serving;
+
+/// <summary>Serve-time settings, section <c>SERVING</c> (e.g. <c>SERVING__publicBaseUrl</c>).</summary>
+public sealed class ServingOptions
+{
+    public const string SectionName = "SERVING";
+
+    /// <summary>Base URL of this app as ad platforms reach it (tracking URLs start with it); unset: the request's own host.</summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>How often campaigns, models and signals are reloaded when nothing announced a change.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Lifetime of tracking tokens (impression and click URLs).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
+    public TimeSpan TrackingTokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long decision records are kept (Cosmos TTL): conversions later than this no longer join.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan DecisionRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Time budget for reading a viewer's profile on a cache miss; past it the decision goes on without it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan ProfileReadBudget { get; set; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>Viewers whose frequency state is kept in memory (least recently used beyond this are dropped).</summary>
+    [Range(1000, 10_000_000)]
+    public int ViewerCacheSize { get; set; } = 200_000;
+
+    /// <summary>Our IAB TCF vendor id: TCF strings must grant it consent for personalized decisions (0: not registered, so TCF alone never grants it).</summary>
+    [Range(0, 65535)]
+    public int TcfVendorId { get; set; }
+
+    /// <summary>CPM (USD) bid on an OpenRTB impression we can fill; impressions whose floor is higher get no bid.</summary>
+    [Range(0.0, 1000.0)]
+    public double OpenRtbBidCpm { get; set; } = 2.0;
+
+    /// <summary>Seat id in OpenRTB responses.</summary>
+    public string OpenRtbSeat { get; set; } = "dco";
+
+    /// <summary>Seed of the decision randomness (each decision reseeds from it and its id: reproducible).</summary>
+    public ulong Seed { get; set; } = 20261128;
+}

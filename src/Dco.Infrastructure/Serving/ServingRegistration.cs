@@ -1,0 +1,36 @@
+using Dco.Core.Serving.Privacy;
+using Dco.Infrastructure.Cosmos;
+using Dco.Infrastructure.Serving.Decisions;
+using Dco.Infrastructure.Serving.Signals;
+using Dco.Infrastructure.Serving.Snapshots;
+using Dco.Infrastructure.Serving.Viewers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Dco.Infrastructure.Serving;
+
+internal static class ServingRegistration
+{
+    /// <summary>The serve-time path: snapshot cache, viewer state, decision log, consent, decision service.</summary>
+    public static IServiceCollection AddDcoServing(this IServiceCollection services)
+    {
+        services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCosmosJsonContext(ServingJsonContext.Default);
+        services.AddSingleton<SignalReader>();
+        AddHosted<ServingSnapshotCache>(services);
+        AddHosted<ViewerStateCache>(services);
+        AddHosted<DecisionLogWriter>(services);
+        services.AddSingleton(sp => new ConsentEvaluator(new ConsentPolicy(sp.GetRequiredService<IOptions<ServingOptions>>().Value.TcfVendorId)));
+        services.AddSingleton<DecisionService>();
+        services.AddSingleton(sp => new Dco.Core.Serving.OpenRtb.RegulationGate(sp.GetRequiredService<ConsentEvaluator>()));
+        services.AddSingleton<OpenRtbBidder>();
+        return services;
+    }
+
+    private static void AddHosted<T>(IServiceCollection services) where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<T>());
+    }
+}
