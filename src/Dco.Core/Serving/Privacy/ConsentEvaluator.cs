@@ -57,6 +57,10 @@ public sealed record ConsentSignals
 
     /// <summary>Do-not-track or limit-ad-tracking was set by the device.</summary>
     public bool LimitAdTracking { get; init; }
+
+    /// <summary>True for a <c>Sec-GPC</c> header value of "1" (the only value the GPC spec defines).</summary>
+    public static bool IsGlobalPrivacyControlHeader(string? secGpc) =>
+        secGpc is not null && secGpc.AsSpan().Trim().SequenceEqual("1");
 }
 
 /// <summary>Our side of the consent rules.</summary>

@@ -242,4 +242,15 @@ public sealed class ConsentEvaluatorTests
         Assert.True(evaluator.Evaluate(new ConsentSignals { TcfString = withGeo.Build() }).PreciseGeolocationAllowed);
         Assert.False(evaluator.Evaluate(new ConsentSignals { TcfString = FullConsent }).PreciseGeolocationAllowed);
     }
+
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData(" 1 ", true)]
+    [InlineData("0", false)]
+    [InlineData("true", false)]
+    [InlineData(null, false)]
+    public void Only_sec_gpc_1_turns_on_global_privacy_control(string? header, bool expected)
+    {
+        Assert.Equal(expected, ConsentSignals.IsGlobalPrivacyControlHeader(header));
+    }
 }
