@@ -249,6 +249,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
         }
         else
         {
+            reasons.Add(new(signal, ConsentLevel.None, $"malformed: {error}"));
             errors.Add(new(signal, field, error));
         }
     }

@@ -104,6 +104,7 @@ public sealed class ConsentEvaluatorTests
         var error = Assert.Single(result.Errors);
         Assert.Equal(("tcf", ConsentSignal.Tcf), (error.Field, error.Signal));
         Assert.Contains("base64url", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ConsentSignal.Tcf, result.DecidedBy!.Signal);
     }
 
     [Fact]
