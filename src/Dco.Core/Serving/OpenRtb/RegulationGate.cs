@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dco.Core.Serving.Privacy;
 using Dco.Core.Decisioning;
 
@@ -44,13 +45,17 @@ public sealed class RegulationGate(ConsentEvaluator evaluator)
     {
         ArgumentNullException.ThrowIfNull(request);
         var regs = request.Regs;
+
+        // 2.5-era exchanges still send regs.ext.gdpr, regs.ext.us_privacy and user.ext.consent: ignoring
+        // them would read a GDPR request as one without any signal.
+        var gdpr = regs?.Gdpr ?? ExtInt(regs?.Ext, "gdpr");
         return new ConsentSignals
         {
-            GdprApplies = regs?.Gdpr switch { 1 => true, 0 => false, _ => null },
-            TcfString = request.User?.Consent,
+            GdprApplies = gdpr switch { 1 => true, 0 => false, _ => null },
+            TcfString = request.User?.Consent ?? ExtString(request.User?.Ext, "consent"),
             GppString = regs?.Gpp,
             GppApplicableSections = regs?.GppSid is { Count: > 0 } sids ? sids : null,
-            UsPrivacy = regs?.UsPrivacy,
+            UsPrivacy = regs?.UsPrivacy ?? ExtString(regs?.Ext, "us_privacy"),
             ChildDirected = regs?.Coppa == 1,
             LimitAdTracking = request.Device?.Dnt == 1 || request.Device?.Lmt == 1,
         };
@@ -92,6 +97,17 @@ public sealed class RegulationGate(ConsentEvaluator evaluator)
 
         return new RegulationDecision(true, consent.Level, NoBidReason.None, consent.DecidedBy?.Detail ?? string.Empty, consent);
     }
+
+    private static int? ExtInt(JsonElement? ext, string name) =>
+        ext is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
+            ? number
+            : null;
+
+    private static string? ExtString(JsonElement? ext, string name) =>
+        ext is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static RegulationDecision NoBid(NoBidReason reason, string detail, ConsentEvaluation consent) =>
         new(false, ConsentLevel.None, reason, detail, consent);

@@ -45,6 +45,10 @@ public sealed record ConsentSignals
 
     /// <summary>Do-not-track or limit-ad-tracking was set by the device.</summary>
     public bool LimitAdTracking { get; init; }
+
+    /// <summary>True for a <c>Sec-GPC</c> header value of "1" (the only value the GPC spec defines).</summary>
+    public static bool IsGlobalPrivacyControlHeader(string? secGpc) =>
+        secGpc is not null && secGpc.AsSpan().Trim().SequenceEqual("1");
 }
 
 /// <summary>Our side of the consent rules.</summary>
@@ -93,7 +97,7 @@ public sealed record ConsentEvaluation(
 /// the TCF purpose mapping.
 /// </summary>
 /// <remarks>
-/// TCF (our vendor id, publisher restrictions honoured): FullPersonalization needs vendor consent and
+/// TCF (our vendor id, publisher restrictions honoured): Full personalization needs vendor consent and
 /// consent for purposes 1 (store/access), 3 (create personalised ads profile), 4 (use it to select
 /// ads), plus purpose 2 (basic ads) by consent or legitimate interest; ContextualOnly needs purpose 2
 /// by consent, or by legitimate interest with purpose transparency and vendor LI; otherwise None.
@@ -233,6 +237,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
         }
         else
         {
+            reasons.Add(new(signal, ConsentLevel.None, $"malformed: {error}"));
             errors.Add(new(signal, field, error));
         }
     }

@@ -1,23 +1,62 @@
 namespace Dco.Core.Serving.Privacy;
 
-/// <summary>A set of vendor ids (1-based) decoded from a TCF bit field or range section.</summary>
+/// <summary>
+/// A set of vendor ids (1-based) decoded from a TCF bit field or range section, held as sorted, merged
+/// ranges so memory stays proportional to the string, whatever ids it names.
+/// </summary>
 public sealed class VendorSet
 {
-    private readonly ulong[] bits;
+    private readonly int[] starts;
+    private readonly int[] ends;
 
-    internal VendorSet(int maxVendorId)
+    private VendorSet(int maxVendorId, int[] starts, int[] ends)
     {
         MaxVendorId = maxVendorId;
-        bits = new ulong[(maxVendorId / 64) + 1];
+        this.starts = starts;
+        this.ends = ends;
     }
 
     /// <summary>The highest vendor id the section could name.</summary>
     public int MaxVendorId { get; }
 
-    public bool Contains(int vendorId) =>
-        vendorId >= 1 && vendorId <= MaxVendorId && (bits[vendorId / 64] & (1UL << (vendorId % 64))) != 0;
+    public bool Contains(int vendorId)
+    {
+        if (vendorId < 1 || vendorId > MaxVendorId)
+        {
+            return false;
+        }
 
-    internal void Add(int vendorId) => bits[vendorId / 64] |= 1UL << (vendorId % 64);
+        // The last range starting at or before the id.
+        var index = Array.BinarySearch(starts, vendorId);
+        if (index < 0)
+        {
+            index = ~index - 1;
+        }
+
+        return index >= 0 && vendorId <= ends[index];
+    }
+
+    /// <summary>Builds a set from inclusive ranges in any order, overlapping or not.</summary>
+    internal static VendorSet FromRanges(int maxVendorId, List<(int First, int Last)> ranges)
+    {
+        ranges.Sort(static (a, b) => a.First.CompareTo(b.First));
+        var starts = new List<int>(ranges.Count);
+        var ends = new List<int>(ranges.Count);
+        foreach (var (first, last) in ranges)
+        {
+            if (ends.Count > 0 && first <= ends[^1] + 1)
+            {
+                ends[^1] = Math.Max(ends[^1], last);
+            }
+            else
+            {
+                starts.Add(first);
+                ends.Add(last);
+            }
+        }
+
+        return new VendorSet(maxVendorId, [.. starts], [.. ends]);
+    }
 }
 
 /// <summary>How a publisher restricts a purpose for the listed vendors (TCF restriction type).</summary>
@@ -200,17 +239,28 @@ public static class TcfStringDecoder
             return new(null, $"TC string: the {section} bit field needs {maxVendorId} bits but only {reader.Remaining} remain");
         }
 
-        var set = new VendorSet((int)maxVendorId);
+        var runs = new List<(int First, int Last)>();
+        var runStart = 0;
         for (var id = 1; id <= maxVendorId; id++)
         {
             reader.TryReadBool(out var allowed);
-            if (allowed)
+            if (allowed && runStart == 0)
             {
-                set.Add(id);
+                runStart = id;
+            }
+            else if (!allowed && runStart != 0)
+            {
+                runs.Add((runStart, id - 1));
+                runStart = 0;
             }
         }
 
-        return new(set, null);
+        if (runStart != 0)
+        {
+            runs.Add((runStart, (int)maxVendorId));
+        }
+
+        return new(VendorSet.FromRanges((int)maxVendorId, runs), null);
     }
 
     private static DecodeResult<VendorSet> ReadRanges(ref Base64UrlBitReader reader, string section, int? maxVendorId)
@@ -220,9 +270,8 @@ public static class TcfStringDecoder
             return new(null, $"TC string: NumEntries of the {section} runs past the end of the core segment");
         }
 
-        // Entries are read twice: first to learn the highest id (restrictions carry no MaxVendorId), then to fill.
-        var start = reader;
-        var highest = 0L;
+        var ranges = new List<(int First, int Last)>((int)Math.Min(entries, 64));
+        var highest = 0;
         for (var i = 0; i < entries; i++)
         {
             if (!reader.TryReadBool(out var isRange) || !reader.TryRead(16, out var first))
@@ -246,28 +295,12 @@ public static class TcfStringDecoder
                 return new(null, $"TC string: entry {i} of the {section} names vendor {last}, above MaxVendorId {max}");
             }
 
-            highest = Math.Max(highest, last);
+            ranges.Add(((int)first, (int)last));
+            highest = Math.Max(highest, (int)last);
         }
 
-        var set = new VendorSet(maxVendorId ?? (int)highest);
-        reader = start;
-        for (var i = 0; i < entries; i++)
-        {
-            reader.TryReadBool(out var isRange);
-            reader.TryRead(16, out var first);
-            var last = first;
-            if (isRange)
-            {
-                reader.TryRead(16, out last);
-            }
-
-            for (var id = first; id <= last; id++)
-            {
-                set.Add((int)id);
-            }
-        }
-
-        return new(set, null);
+        // Publisher restrictions carry no MaxVendorId: their highest id stands in for it.
+        return new(VendorSet.FromRanges(maxVendorId ?? highest, ranges), null);
     }
 
     private static bool TryReadFlags(ref Base64UrlBitReader reader, int count, out int flags)

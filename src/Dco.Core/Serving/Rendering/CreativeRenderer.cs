@@ -26,7 +26,8 @@ public sealed record CreativeRenderResult(string? Html, IReadOnlyList<TemplateEr
 /// action, …) the value must be an absolute http(s) URL with no whitespace or control characters
 /// (javascript:, data:, vbscript: and relative URLs are refused); later in a URL attribute it is
 /// percent-encoded. Placeholders inside script/style, comments, event-handler (on*) or style/srcdoc/srcset
-/// attributes, unquoted attribute values or tag syntax are template errors: no escaping makes those safe.
+/// attributes, any attribute of script/object/embed/base/link/meta, unquoted attribute values or tag
+/// syntax are template errors: no escaping makes those safe.
 /// Values are never interpreted as template syntax.
 /// </remarks>
 public sealed class CreativeRenderer
@@ -42,6 +43,12 @@ public sealed class CreativeRenderer
     {
         "href", "src", "action", "formaction", "poster", "background", "cite", "data", "codebase",
         "longdesc", "usemap", "xlink:href", "manifest", "ping", "icon", "dynsrc", "lowsrc",
+    };
+
+    // Elements whose attributes load code or change how the whole page resolves URLs.
+    private static readonly HashSet<string> ForbiddenElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "object", "embed", "applet", "base", "link", "meta", "style",
     };
 
     private static readonly HashSet<string> ForbiddenAttributes = new(StringComparer.OrdinalIgnoreCase)
@@ -240,6 +247,12 @@ public sealed class CreativeRenderer
 
         private PlaceholderContext? AttributeContext(string name, int position)
         {
+            var element = tagName.ToString();
+            if (ForbiddenElements.Contains(element))
+            {
+                return Error(name, position, $"sits in an attribute of <{element}>, which loads code or rewrites URLs.");
+            }
+
             var attribute = attributeName.ToString();
             if (attribute.StartsWith("on", StringComparison.OrdinalIgnoreCase) || ForbiddenAttributes.Contains(attribute))
             {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CsCheck;
 using Dco.Core.Serving.OpenRtb;
 
 namespace Dco.Core.Tests.Serving.OpenRtb;
@@ -68,5 +69,19 @@ public sealed class OpenRtbJsonTests
         Assert.True(OpenRtbJson.TryParseResponse(OpenRtbJson.Serialize(response), out var parsed, out _));
         Assert.Equal(response.Seatbid![0].Bid![0].Crid, parsed!.Seatbid![0].Bid![0].Crid);
         Assert.Equal(1.25, parsed.Seatbid[0].Bid![0].Price);
+    }
+
+    [Fact]
+    public void Mutated_requests_never_throw_out_of_the_parser()
+    {
+        var valid = Encoding.UTF8.GetBytes(OpenRtbSamples.RequestJson);
+        Gen.Select(Gen.Int[0, valid.Length - 1], Gen.Byte, Gen.Int[0, valid.Length])
+            .Sample((index, value, cut) =>
+            {
+                var mutated = (byte[])valid.Clone();
+                mutated[index] = value;
+                var ok = OpenRtbJson.TryParseRequest(mutated.AsSpan(0, cut), out var request, out var error);
+                return ok ? request is not null : error is not null;
+            }, iter: 2_000);
     }
 }

@@ -136,4 +136,29 @@ public sealed class RegulationGateTests
 
         Assert.True(gate.Evaluate(Request(new Regs { Gdpr = 0 }, deny)).CanBid);
     }
+
+    [Fact]
+    public void OpenRtb_2_5_ext_fields_are_read_when_the_2_6_fields_are_absent()
+    {
+        var json = """
+            {"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250}}],"site":{"id":"s"},
+             "regs":{"ext":{"gdpr":1,"us_privacy":"1YNN"}},"user":{"ext":{"consent":"TCF"}}}
+            """.Replace("TCF", Tcf(1, 2, 3, 4), StringComparison.Ordinal);
+        Assert.True(OpenRtbJson.TryParseRequest(System.Text.Encoding.UTF8.GetBytes(json), out var request, out _));
+
+        var decision = gate.Evaluate(request!);
+
+        Assert.Equal(ConsentLevel.Full, decision.Level);
+        Assert.Contains(decision.Consent.Reasons, r => r.Signal == ConsentSignal.Tcf);
+        Assert.Contains(decision.Consent.Reasons, r => r.Signal == ConsentSignal.UsPrivacy);
+    }
+
+    [Fact]
+    public void A_2_5_style_gdpr_request_without_consent_is_no_bid()
+    {
+        var json = """{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250}}],"site":{"id":"s"},"regs":{"ext":{"gdpr":1}}}""";
+        Assert.True(OpenRtbJson.TryParseRequest(System.Text.Encoding.UTF8.GetBytes(json), out var request, out _));
+
+        Assert.Equal(NoBidReason.GdprNoConsent, gate.Evaluate(request!).Reason);
+    }
 }

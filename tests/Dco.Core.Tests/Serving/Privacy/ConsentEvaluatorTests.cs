@@ -105,6 +105,7 @@ public sealed class ConsentEvaluatorTests
         var error = Assert.Single(result.Errors);
         Assert.Equal(("tcf", ConsentSignal.Tcf), (error.Field, error.Signal));
         Assert.Contains("base64url", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ConsentSignal.Tcf, result.DecidedBy!.Signal);
     }
 
     [Fact]
@@ -242,5 +243,16 @@ public sealed class ConsentEvaluatorTests
 
         Assert.True(evaluator.Evaluate(new ConsentSignals { TcfString = withGeo.Build() }).PreciseGeolocationAllowed);
         Assert.False(evaluator.Evaluate(new ConsentSignals { TcfString = FullConsent }).PreciseGeolocationAllowed);
+    }
+
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData(" 1 ", true)]
+    [InlineData("0", false)]
+    [InlineData("true", false)]
+    [InlineData(null, false)]
+    public void Only_sec_gpc_1_turns_on_global_privacy_control(string? header, bool expected)
+    {
+        Assert.Equal(expected, ConsentSignals.IsGlobalPrivacyControlHeader(header));
     }
 }

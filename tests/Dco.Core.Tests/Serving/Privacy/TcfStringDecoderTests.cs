@@ -153,6 +153,29 @@ public sealed class TcfStringDecoderTests
     }
 
     [Fact]
+    public void Unsorted_and_overlapping_range_entries_are_merged()
+    {
+        var bits = new System.Text.StringBuilder();
+        TcStringBuilder.Int(bits, 2, 6);
+        TcStringBuilder.Int(bits, 0, 36 + 36 + 12 + 12 + 6 + 12 + 12 + 6 + 1 + 1 + 12 + 24 + 24 + 1 + 12);
+        TcStringBuilder.Int(bits, 900, 16); // MaxVendorId
+        bits.Append('1');
+        TcStringBuilder.Int(bits, 3, 12);
+        foreach (var (first, last) in new[] { (500, 900), (10, 20), (15, 30) })
+        {
+            bits.Append('1');
+            TcStringBuilder.Int(bits, first, 16);
+            TcStringBuilder.Int(bits, last, 16);
+        }
+
+        TcStringBuilder.Int(bits, 0, 16 + 1 + 12); // empty LI section, no restrictions
+
+        var tcf = TcfStringDecoder.Decode(TcStringBuilder.ToBase64Url(bits.ToString())).Value!;
+
+        Assert.Equal(Enumerable.Range(10, 21).Concat(Enumerable.Range(500, 401)), Enumerable.Range(1, 1000).Where(tcf.VendorConsents.Contains));
+    }
+
+    [Fact]
     public void Random_vendor_and_purpose_sets_round_trip_in_both_encodings()
     {
         Gen.Select(Gen.Int[1, 3000].HashSet[0, 40], Gen.Int[1, 24].HashSet[0, 24], Gen.Bool)
