@@ -1,0 +1,62 @@
+// Load test of one running DevHost: decide vs the trivial /api/ping on the same host, then decide
+// at a fixed 1,000 requests/s. Bounded in time; loopback only. Prints a JSON summary on stdout.
+import autocannon from 'autocannon';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
+const base = args.base ?? 'http://127.0.0.1:7071';
+const key = args.key ?? '';
+const duration = Number(args.duration ?? 20);
+const connections = Number(args.connections ?? 32);
+const viewers = Number(args.viewers ?? 5000);
+const rate = Number(args.rate ?? 1000);
+
+const geos = ['NL-AMS', 'GB-LND', 'US-NYC', 'DE-BER', 'FR-PAR'];
+function decideBody() {
+  return JSON.stringify({
+    campaignId: 'demo',
+    viewerId: 'viewer-' + Math.floor(Math.random() * viewers),
+    consent: { advertising: true, personalization: true },
+    context: { device: Math.random() < 0.6 ? 'mobile' : 'desktop', geo: geos[Math.floor(Math.random() * geos.length)], pageCategory: 'fashion' },
+  });
+}
+
+function run(title, options) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ title, ...options }, (err, result) => (err ? reject(err) : resolve(result)));
+    instance.on('error', reject);
+  });
+}
+
+function summary(r) {
+  return {
+    requests_per_second: Math.round(r.requests.average),
+    latency_ms: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, total: r.requests.total,
+  };
+}
+
+const decide = {
+  url: `${base}/api/decide`,
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'x-functions-key': key },
+  setupClient: (client) => client.setBody(decideBody()),
+  requests: [{ setupRequest: (req) => ({ ...req, body: decideBody() }) }],
+};
+
+// Warm-up: JIT, connection pools, the viewers' first profile reads.
+await run('warm-up', { ...decide, connections, duration: 5 });
+const ping = summary(await run('ping', { url: `${base}/api/ping`, connections, duration }));
+const decideMax = summary(await run('decide', { ...decide, connections, duration }));
+const decideFixed = summary(await run('decide@rate', { ...decide, connections: Math.max(connections, 64), duration, overallRate: rate }));
+
+const result = {
+  machine: { cores: (await import('node:os')).cpus().length },
+  settings: { duration_s: duration, connections, viewers, fixed_rate: rate },
+  ping_max: ping,
+  decide_max: decideMax,
+  decide_ratio_to_ping: Number((decideMax.requests_per_second / ping.requests_per_second).toFixed(3)),
+  decide_fixed_rate: decideFixed,
+};
+console.log(JSON.stringify(result, null, 2));
+const ok = decideMax.non2xx === 0 && decideFixed.non2xx === 0 && decideMax.errors === 0;
+process.exit(ok ? 0 : 1);
