@@ -1,10 +1,12 @@
 using Dco.Core.Serving.Privacy;
+using Dco.Infrastructure.Campaigns;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Serving.Decisions;
 using Dco.Infrastructure.Serving.Signals;
 using Dco.Infrastructure.Serving.Snapshots;
 using Dco.Infrastructure.Serving.Viewers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +19,7 @@ internal static class ServingRegistration
     {
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddCosmosJsonContext(ServingJsonContext.Default);
+        services.TryAddSingleton<ICampaignCatalog, CosmosCampaignCatalog>();
         services.AddSingleton<SignalReader>();
         AddHosted<ServingSnapshotCache>(services);
         AddHosted<ViewerStateCache>(services);
