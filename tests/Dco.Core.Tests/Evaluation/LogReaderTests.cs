@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Dco.Core.Evaluation;
+
+namespace Dco.Core.Tests.Evaluation;
+
+public sealed class LogReaderTests
+{
+    private const string ObdHeader = ",timestamp,item_id,position,click,propensity_score,user_feature_0";
+
+    [Fact]
+    public void Obd_reader_keys_context_by_position_and_action_by_item()
+    {
+        var csv = ObdHeader + "\n0,2019-11-24 00:01:03+00:00,2,3,1,0.25,abc\n";
+
+        var log = OpenBanditDatasetReader.Read(new StringReader(csv), "t.csv");
+
+        Assert.Equal(new LoggedSample("position=3", "2", 1, 0.25), log.Samples.Single());
+    }
+
+    [Fact]
+    public void Obd_reader_names_the_missing_columns()
+    {
+        var error = Assert.Throws<FormatException>(() => OpenBanditDatasetReader.Read(new StringReader(",item_id,click\n"), "t.csv"));
+
+        Assert.Contains("position, propensity_score", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Obd_reader_reports_the_line_of_a_zero_propensity()
+    {
+        var csv = ObdHeader + "\n0,t,2,3,1,0.25,abc\n1,t,2,3,0,0,abc\n";
+
+        var error = Assert.Throws<FormatException>(() => OpenBanditDatasetReader.Read(new StringReader(csv), "t.csv"));
+
+        Assert.StartsWith("t.csv:3: propensity_score 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decision_log_record_round_trips_through_the_source_generated_context()
+    {
+        var record = Record("d1", clicked: true);
+
+        var json = JsonSerializer.Serialize(record, EvaluationJsonContext.Default.DecisionLogRecord);
+        var back = JsonSerializer.Deserialize(json, EvaluationJsonContext.Default.DecisionLogRecord)!;
+
+        Assert.Contains("\"decisionId\":\"d1\"", json, StringComparison.Ordinal);
+        Assert.Equal(record.Actions, back.Actions);
+        Assert.Equal(record.Outcome, back.Outcome);
+        Assert.Equal(record.Propensity, back.Propensity);
+    }
+
+    [Theory]
+    [InlineData(RewardMetric.Click, 1.0)]
+    [InlineData(RewardMetric.Conversion, 0.0)]
+    [InlineData(RewardMetric.Value, 0.0)]
+    public void Decision_log_reader_takes_the_chosen_reward(RewardMetric metric, double expected)
+    {
+        var line = JsonSerializer.Serialize(Record("d1", clicked: true), EvaluationJsonContext.Default.DecisionLogRecord);
+
+        var sample = DecisionLogReader.Read(new StringReader(line), "log.jsonl", metric).Samples.Single();
+
+        Assert.Equal(expected, sample.Reward);
+    }
+
+    [Fact]
+    public void Decision_log_reader_keys_action_and_context_canonically_whatever_the_order()
+    {
+        var line = JsonSerializer.Serialize(Record("d1", clicked: false), EvaluationJsonContext.Default.DecisionLogRecord);
+
+        var sample = DecisionLogReader.Read(new StringReader(line), "log.jsonl").Samples.Single();
+
+        Assert.Equal("headline=h2;image=i1", sample.Action);
+        Assert.Equal("segment=family;weather=rain", sample.ContextKey);
+        Assert.Equal(0.125, sample.Propensity);
+        Assert.Equal(0.01, sample.PropensityStandardError);
+    }
+
+    [Fact]
+    public void Decision_log_reader_rejects_a_record_without_outcome_with_its_line_and_id()
+    {
+        var line = JsonSerializer.Serialize(Record("d9", clicked: false) with { Outcome = null }, EvaluationJsonContext.Default.DecisionLogRecord);
+
+        var error = Assert.Throws<FormatException>(() => DecisionLogReader.Read(new StringReader("\n" + line), "log.jsonl"));
+
+        Assert.StartsWith("log.jsonl:2 (decision 'd9'): no outcome is joined in", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decision_log_reader_rejects_malformed_json_with_its_line()
+    {
+        var error = Assert.Throws<FormatException>(() => DecisionLogReader.Read(new StringReader("{\"decisionId\": 3"), "log.jsonl"));
+
+        Assert.StartsWith("log.jsonl:1: not a decision record", error.Message, StringComparison.Ordinal);
+    }
+
+    internal static DecisionLogRecord Record(string id, bool clicked) => new()
+    {
+        DecisionId = id,
+        Timestamp = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero),
+        CampaignId = "c1",
+        Context = new Dictionary<string, string> { ["weather"] = "rain", ["segment"] = "family" },
+        Actions = new Dictionary<string, string> { ["image"] = "i1", ["headline"] = "h2" },
+        Propensity = 0.125,
+        PropensityStandardError = 0.01,
+        PolicyName = "thompson",
+        PolicyVersion = "1",
+        Outcome = new DecisionOutcome(clicked, Converted: false, Value: 0),
+    };
+}
