@@ -22,6 +22,9 @@ public sealed record ScenarioDefinition
 
     public required IReadOnlyList<SlotDefinition> Slots { get; init; }
 
+    /// <summary>The creative the team would ship without optimisation: asset per slot (the "fixed" baseline and the default creative).</summary>
+    public required IReadOnlyDictionary<string, string> DefaultCreative { get; init; }
+
     /// <summary>Click probability of a creative whose every effect is zero.</summary>
     public required double BaseClickRate { get; init; }
 

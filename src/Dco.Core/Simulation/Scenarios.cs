@@ -46,6 +46,7 @@ public static class Scenarios
             new(Image, ["beach", "city", "family-home", "snow-cabin"]),
             new(Cta, ["shop-now", "learn-more", "get-offer"]),
         ],
+        DefaultCreative = new Dictionary<string, string> { [Headline] = "new-season", [Image] = "city", [Cta] = "shop-now" },
         BaseClickRate = 0.02,
         ClickEffects =
         [

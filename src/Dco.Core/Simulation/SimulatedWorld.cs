@@ -28,6 +28,16 @@ public sealed class SimulatedWorld
             throw new ArgumentException($"Scenario '{scenario.Name}': the exclusions leave no eligible combination.", nameof(scenario));
         }
 
+        DefaultCombination = Enumerable.Range(0, Combinations.Count).SingleOrDefault(
+            c => scenario.Slots.Select((slot, i) => slot.Assets[Combinations[c][i]] == scenario.DefaultCreative.GetValueOrDefault(slot.Name)).All(x => x),
+            -1);
+        if (!EligibleCombinations.Contains(DefaultCombination))
+        {
+            throw new ArgumentException(
+                $"Scenario '{scenario.Name}': the default creative must name one asset per slot ({string.Join(", ", scenario.Slots.Select(s => s.Name))}) and obey the exclusions.",
+                nameof(scenario));
+        }
+
         _segmentShares = Normalise(scenario.Segments.Select(s => s.Share));
         _weatherShares = Normalise(scenario.Weathers.Select(w => w.Share));
         int segments = Segments.Count, weathers = Weathers.Count, combinations = Combinations.Count;
@@ -80,6 +90,9 @@ public sealed class SimulatedWorld
 
     /// <summary>Combinations that no brand rule excludes.</summary>
     public IReadOnlyList<int> EligibleCombinations { get; }
+
+    /// <summary>The scenario's default creative as a combination index.</summary>
+    public int DefaultCombination { get; }
 
     /// <summary>True click probability.</summary>
     public double ClickProbability(int phase, int segment, int weather, int combination) =>
