@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dco.Core.Evaluation;
+using Dco.Core.Simulation;
 
 namespace Dco.Cli;
 
@@ -12,4 +13,7 @@ internal static class CliJson
 {
     public static EvaluationJsonContext Indented { get; } =
         new(new JsonSerializerOptions(EvaluationJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    public static SimulationJsonContext IndentedSimulation { get; } =
+        new(new JsonSerializerOptions(SimulationJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

@@ -9,5 +9,6 @@ public static class DcoCli
         new("DcoFunctions command-line tools: off-policy evaluation of decision logs and the creative-optimisation simulator.")
         {
             OpeCommand.Create(),
+            SimulateCommand.Create(),
         };
 }

@@ -20,7 +20,7 @@ public sealed record ScenarioDefinition
     /// <summary>Mean length of a weather spell in impressions; the state is redrawn with probability 1/this per impression.</summary>
     public required double MeanWeatherSpellImpressions { get; init; }
 
-    public required IReadOnlyList<SlotDefinition> Slots { get; init; }
+    public required IReadOnlyList<ScenarioSlot> Slots { get; init; }
 
     /// <summary>The creative the team would ship without optimisation: asset per slot (the "fixed" baseline and the default creative).</summary>
     public required IReadOnlyDictionary<string, string> DefaultCreative { get; init; }
@@ -55,7 +55,7 @@ public sealed record ScenarioDefinition
 /// <summary>A named level of a categorical variable with its share of traffic and a logit offset.</summary>
 public sealed record Level(string Name, double Share, double Logit = 0);
 
-public sealed record SlotDefinition(string Name, IReadOnlyList<string> Assets);
+public sealed record ScenarioSlot(string Name, IReadOnlyList<string> Assets);
 
 /// <summary>A logit effect of one asset, optionally only for one segment and/or one weather.</summary>
 public sealed record AssetEffect(string Slot, string Asset, double Logit, string? Segment = null, string? Weather = null);

@@ -46,7 +46,7 @@ public static class Scenarios
             new(Image, ["beach", "city", "family-home", "snow-cabin"]),
             new(Cta, ["shop-now", "learn-more", "get-offer"]),
         ],
-        DefaultCreative = new Dictionary<string, string> { [Headline] = "new-season", [Image] = "city", [Cta] = "shop-now" },
+        DefaultCreative = new Dictionary<string, string> { [Headline] = "new-season", [Image] = "family-home", [Cta] = "learn-more" },
         BaseClickRate = 0.02,
         ClickEffects =
         [
@@ -83,9 +83,8 @@ public static class Scenarios
         ShiftAtFraction = 0.5,
         ShiftEffects =
         [
-            // Creative fatigue wears the leading image down below the runner-up.
-            new(Image, "city", -0.30),
-            new(Headline, "new-season", 0.25),
+            // The new season lands: its headline overtakes save-20, the leader so far.
+            new(Headline, "new-season", 0.45),
         ],
         BaseConversionRate = 0.08,
         ConversionEffects =

@@ -83,7 +83,7 @@ public sealed class SimulatedWorld
 
     public IReadOnlyList<string> Weathers { get; }
 
-    public IReadOnlyList<SlotDefinition> Slots { get; }
+    public IReadOnlyList<ScenarioSlot> Slots { get; }
 
     /// <summary>Every combination as one asset index per slot, in slot order.</summary>
     public IReadOnlyList<int[]> Combinations { get; }
@@ -216,7 +216,7 @@ public sealed class SimulatedWorld
     private static bool IsExcluded(ScenarioDefinition scenario, int[] assets) =>
         scenario.Exclusions.Any(x => Shows(scenario, assets, x.SlotA, x.AssetA) && Shows(scenario, assets, x.SlotB, x.AssetB));
 
-    private static List<int[]> Cartesian(IReadOnlyList<SlotDefinition> slots)
+    private static List<int[]> Cartesian(IReadOnlyList<ScenarioSlot> slots)
     {
         var result = new List<int[]> { Array.Empty<int>() };
         foreach (var slot in slots)
