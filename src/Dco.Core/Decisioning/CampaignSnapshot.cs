@@ -228,7 +228,7 @@ public sealed class CampaignSnapshot : ICreativeDecider
             {
                 var g = sc.Chosen[s];
                 assetIds[s] = c.AssetIds[g];
-                slots[s] = new SlotTrace(g, sc.StepProbability[s], sc.Mode[s], sc.FeasibleCount[s], sc.PinnedBy[s]);
+                slots[s] = new SlotTrace(sc.StepProbability[s], g, sc.FeasibleCount[s], sc.PinnedBy[s], sc.Mode[s]);
             }
         }
 

@@ -17,7 +17,7 @@ public enum DefaultReason
 }
 
 /// <summary>Whether a slot's choice was a uniform exploration draw or drawn from the policy's weights.</summary>
-public enum ChoiceMode
+public enum ChoiceMode : byte
 {
     Exploit,
     Explore,

@@ -16,9 +16,11 @@ internal static class Bits
     public static void SetFirst(Span<ulong> words, int bits)
     {
         words.Clear();
-        for (var i = 0; i < bits; i++)
+        var full = bits >> 6;
+        words[..full].Fill(ulong.MaxValue);
+        if ((bits & 63) != 0)
         {
-            Set(words, i);
+            words[full] = (1UL << (bits & 63)) - 1;
         }
     }
 

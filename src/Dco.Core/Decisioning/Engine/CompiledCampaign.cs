@@ -9,6 +9,37 @@ internal sealed class CompiledRule
     public required CompiledCondition? Condition { get; init; }
     public required int[] Targets { get; init; }
     public bool PerAsset => Condition?.PerAsset ?? false;
+
+    /// <summary>The condition reads only literal- or asset-keyed signals: its outcome is cached per <see cref="LiveSignals"/> instance.</summary>
+    public bool SignalsOnly => Condition?.SignalsOnly ?? false;
+
+    private SignalOutcome? _outcome;
+
+    /// <summary>Targets for which the condition holds under these signals (all targets or none for asset-independent conditions).</summary>
+    public int[] FiredTargets(RequestState state)
+    {
+        var signals = state.Request.Signals;
+        var outcome = _outcome;
+        if (outcome is null || !ReferenceEquals(outcome.Signals, signals))
+        {
+            int[] fired;
+            if (Condition!.PerAsset)
+            {
+                fired = Targets.Where(a => Condition.Evaluate(state, a)).ToArray();
+            }
+            else
+            {
+                fired = Condition.Evaluate(state, -1) ? Targets : [];
+            }
+
+            outcome = new SignalOutcome(signals, fired);
+            _outcome = outcome;
+        }
+
+        return outcome.Fired;
+    }
+
+    private sealed record SignalOutcome(LiveSignals Signals, int[] Fired);
 }
 
 internal sealed record CompiledCap(int MaxImpressions, long WindowTicks, ulong[]? Targets);

@@ -72,6 +72,9 @@ internal sealed class FeatureRef
 
     public bool PerAsset => Kind == FeatureKind.Signal && KeyKind == SignalKeyKind.AssetAttribute;
 
+    /// <summary>The value depends on the live signals only (not on the request): results can be cached per <see cref="LiveSignals"/> instance.</summary>
+    public bool SignalsOnly => Kind == FeatureKind.Signal && KeyKind != SignalKeyKind.Geo;
+
     public bool IsNumeric => Kind is FeatureKind.Signal or FeatureKind.LocalHour;
 
     public static FeatureRef Parse(string path, IReadOnlyList<AssetDefinition> assets, string where)
@@ -274,6 +277,9 @@ internal abstract class CompiledCondition
     /// <summary>True when some leaf depends on the targeted asset (the rule is then evaluated per asset).</summary>
     public abstract bool PerAsset { get; }
 
+    /// <summary>True when the result depends on the live signals only, so it can be cached per <see cref="LiveSignals"/> instance.</summary>
+    public abstract bool SignalsOnly { get; }
+
     /// <summary>Evaluates for one request; <paramref name="asset"/> is the global asset index, or -1 for asset-independent conditions.</summary>
     public abstract bool Evaluate(RequestState state, int asset);
 
@@ -380,6 +386,8 @@ internal abstract class CompiledCondition
     {
         public override bool PerAsset { get; } = children.Any(c => c.PerAsset);
 
+        public override bool SignalsOnly { get; } = children.All(c => c.SignalsOnly);
+
         public override bool Evaluate(RequestState state, int asset)
         {
             foreach (var child in children)
@@ -398,12 +406,16 @@ internal abstract class CompiledCondition
     {
         public override bool PerAsset => inner.PerAsset;
 
+        public override bool SignalsOnly => inner.SignalsOnly;
+
         public override bool Evaluate(RequestState state, int asset) => !inner.Evaluate(state, asset);
     }
 
     private sealed class NumberCompareNode(FeatureRef feature, ComparisonOperator op, double number) : CompiledCondition
     {
         public override bool PerAsset => feature.PerAsset;
+
+        public override bool SignalsOnly => feature.SignalsOnly;
 
         public override bool Evaluate(RequestState state, int asset)
         {
@@ -428,6 +440,8 @@ internal abstract class CompiledCondition
     {
         public override bool PerAsset => feature.PerAsset;
 
+        public override bool SignalsOnly => feature.SignalsOnly;
+
         public override bool Evaluate(RequestState state, int asset)
         {
             if (!feature.TryGetText(state, asset, out var value))
@@ -442,6 +456,8 @@ internal abstract class CompiledCondition
     private sealed class InNode(FeatureRef feature, HashSet<string> values) : CompiledCondition
     {
         public override bool PerAsset => feature.PerAsset;
+
+        public override bool SignalsOnly => feature.SignalsOnly;
 
         public override bool Evaluate(RequestState state, int asset)
         {
@@ -467,12 +483,16 @@ internal abstract class CompiledCondition
     {
         public override bool PerAsset => feature.PerAsset;
 
+        public override bool SignalsOnly => feature.SignalsOnly;
+
         public override bool Evaluate(RequestState state, int asset) => feature.Exists(state, asset);
     }
 
     private sealed class TimeWindowNode(TimeOnly from, TimeOnly to, int dayMask) : CompiledCondition
     {
         public override bool PerAsset => false;
+
+        public override bool SignalsOnly => false;
 
         public override bool Evaluate(RequestState state, int asset) => InWindow(state.LocalTime, state.DayOfWeek, from, to, dayMask);
     }

@@ -15,6 +15,17 @@ internal static class DecisionEngine
         CampaignSnapshot snapshot, DecisionRequest request, DecisionRandom? random, ReadOnlySpan<int> forced,
         DecisionScratch sc, out double propensity, out int bucket)
     {
+        propensity = 1;
+        var reason = Eligibility(snapshot, request, sc, out bucket);
+        return reason != DefaultReason.None ? reason : Choose(snapshot, sc, random, forced, bucket, ref propensity);
+    }
+
+    /// <summary>
+    /// Everything before the choice: leaves the eligible assets in sc.Domain, boosts in sc.Boost, capped
+    /// combinations in sc.Nogoods, features in sc.Features; returns why the default is served, if it is.
+    /// </summary>
+    public static DefaultReason Eligibility(CampaignSnapshot snapshot, DecisionRequest request, DecisionScratch sc, out int bucket)
+    {
         var c = snapshot.Compiled;
         var slotCount = c.SlotCount;
         var words = c.TotalWords;
@@ -26,7 +37,6 @@ internal static class DecisionEngine
         sc.NogoodCount = 0;
         sc.PinCount = 0;
         sc.FeatureCount = 0;
-        propensity = 1;
         bucket = 0;
 
         if (request.Consent == ConsentLevel.None)
@@ -101,7 +111,7 @@ internal static class DecisionEngine
         }
 
         ContextFeatures.Compute(c, state, sc);
-        return Choose(snapshot, sc, random, forced, bucket, ref propensity);
+        return DefaultReason.None;
     }
 
     private static bool InAnyDaypart(CompiledCampaign c, RequestState state)
@@ -153,7 +163,16 @@ internal static class DecisionEngine
             }
 
             var any = false;
-            if (condition is null || !condition.PerAsset)
+            if (rule.SignalsOnly)
+            {
+                var targets = rule.FiredTargets(state);
+                any = targets.Length > 0;
+                foreach (var a in targets)
+                {
+                    Apply(c, sc, rule, action, a, domain, decided, included, ref pinCursor);
+                }
+            }
+            else if (condition is null || !condition.PerAsset)
             {
                 if (condition is not null && !condition.Evaluate(state, -1))
                 {
@@ -351,11 +370,24 @@ internal static class DecisionEngine
                 }
             }
 
-            if (capped && TryParseCombination(c, entry.Key, combination))
+            if (capped && TryParseCombination(c, entry.Key, combination) && AllEligible(c, sc, combination))
             {
                 sc.AddNogood(combination);
             }
         }
+    }
+
+    private static bool AllEligible(CompiledCampaign c, DecisionScratch sc, ReadOnlySpan<int> combination)
+    {
+        foreach (var a in combination)
+        {
+            if (!c.HasAsset(sc.Domain, a))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Parses "id|id|…" (slot order) without allocating; false when it does not name one asset per slot.</summary>
@@ -394,27 +426,17 @@ internal static class DecisionEngine
 
         for (var s = 0; s < slotCount; s++)
         {
-            var needSearch = c.SearchFrom[s] || sc.NogoodCount > 0;
             var slice = level0.Slice(c.SlotWordOffset[s], c.SlotWords[s]);
             var start = c.SlotStart[s];
-            var witnessValid = false;
+            if (c.SearchFrom[s] || AnyNogoodMatchesPrefix(c, sc, s))
+            {
+                KeepCompletable(c, sc, s, slice);
+            }
+
             var n = 0;
             for (var local = Bits.Next(slice, 0); local >= 0; local = Bits.Next(slice, local + 1))
             {
-                var g = start + local;
-                if (needSearch && !HasCompletion(c, sc, s, g, ref witnessValid))
-                {
-                    Bits.Clear(slice, local);
-                    if (sc.Reason[g] == 0)
-                    {
-                        sc.Reason[g] = (byte)(ExclusionReason.NoCompatibleCompletion + 1);
-                        sc.ReasonRule[g] = -1;
-                    }
-
-                    continue;
-                }
-
-                sc.Candidates[n++] = g;
+                sc.Candidates[n++] = start + local;
             }
 
             if (n == 0)
@@ -607,15 +629,103 @@ internal static class DecisionEngine
         }
     }
 
-    /// <summary>True when choosing asset g at slot s leaves a full combination that satisfies every constraint and avoids capped combinations.</summary>
-    private static bool HasCompletion(CompiledCampaign c, DecisionScratch sc, int s, int g, ref bool witnessValid)
+    private static bool AnyNogoodMatchesPrefix(CompiledCampaign c, DecisionScratch sc, int s)
     {
-        var slotCount = c.SlotCount;
-        if (witnessValid && WitnessFits(c, sc, s, g))
+        for (var k = 0; k < sc.NogoodCount; k++)
         {
-            return true;
+            var nogood = sc.Nogoods.AsSpan(k * c.SlotCount, c.SlotCount);
+            var match = true;
+            for (var t = 0; t < s && match; t++)
+            {
+                match = nogood[t] == sc.Chosen[t];
+            }
+
+            if (match)
+            {
+                return true;
+            }
         }
 
+        return false;
+    }
+
+    /// <summary>
+    /// Keeps in <paramref name="slice"/> only the assets of slot s that have a completion (a full combination
+    /// satisfying every constraint and avoiding capped combinations). Each depth-first search yields a witness
+    /// completion; every other candidate compatible with that witness is accepted at once, in bulk, with bitsets.
+    /// </summary>
+    private static void KeepCompletable(CompiledCampaign c, DecisionScratch sc, int s, Span<ulong> slice)
+    {
+        var wordsS = c.SlotWords[s];
+        var remaining = sc.Remaining.AsSpan(0, wordsS);
+        var feasible = sc.Feasible.AsSpan(0, wordsS);
+        var fits = sc.Fits.AsSpan(0, wordsS);
+        slice.CopyTo(remaining);
+        feasible.Clear();
+        var start = c.SlotStart[s];
+        for (var local = Bits.Next(remaining, 0); local >= 0; local = Bits.Next(remaining, local + 1))
+        {
+            var g = start + local;
+            if (!SearchCompletion(c, sc, s, g))
+            {
+                Bits.Clear(remaining, local);
+                if (sc.Reason[g] == 0)
+                {
+                    sc.Reason[g] = (byte)(ExclusionReason.NoCompatibleCompletion + 1);
+                    sc.ReasonRule[g] = -1;
+                }
+
+                continue;
+            }
+
+            WitnessFits(c, sc, s, fits);
+            for (var w = 0; w < wordsS; w++)
+            {
+                var accepted = fits[w] & remaining[w];
+                feasible[w] |= accepted;
+                remaining[w] &= ~accepted;
+            }
+
+            Bits.Set(feasible, local);
+            Bits.Clear(remaining, local);
+        }
+
+        feasible.CopyTo(slice);
+    }
+
+    /// <summary>Assets of slot s that complete the current witness (sc.Witness for slots after s) into a valid combination.</summary>
+    private static void WitnessFits(CompiledCampaign c, DecisionScratch sc, int s, Span<ulong> fits)
+    {
+        var wordsS = c.SlotWords[s];
+        Bits.SetFirst(fits, c.SlotSize[s]);
+        for (var t = s + 1; t < c.SlotCount; t++)
+        {
+            var matrix = c.Compat[(t * c.SlotCount) + s];
+            if (matrix is not null)
+            {
+                Bits.And(fits, matrix.AsSpan((sc.Witness[t] - c.SlotStart[t]) * wordsS, wordsS));
+            }
+        }
+
+        for (var k = 0; k < sc.NogoodCount; k++)
+        {
+            var nogood = sc.Nogoods.AsSpan(k * c.SlotCount, c.SlotCount);
+            var match = true;
+            for (var t = 0; t < c.SlotCount && match; t++)
+            {
+                match = t == s || nogood[t] == (t < s ? sc.Chosen[t] : sc.Witness[t]);
+            }
+
+            if (match)
+            {
+                Bits.Clear(fits, nogood[s] - c.SlotStart[s]);
+            }
+        }
+    }
+
+    /// <summary>Depth-first search for a completion of the prefix plus asset g at slot s (witness left in sc.Witness).</summary>
+    private static bool SearchCompletion(CompiledCampaign c, DecisionScratch sc, int s, int g)
+    {
         sc.Witness[s] = g;
         var words = c.TotalWords;
         var level0 = sc.Levels.AsSpan(0, words);
@@ -625,31 +735,7 @@ internal static class DecisionEngine
             return false;
         }
 
-        witnessValid = s + 1 == slotCount ? !IsNogood(c, sc, s) : Solve(c, sc, s + 1, 1, s);
-        return witnessValid;
-    }
-
-    private static bool WitnessFits(CompiledCampaign c, DecisionScratch sc, int s, int g)
-    {
-        var local = g - c.SlotStart[s];
-        for (var t = s + 1; t < c.SlotCount; t++)
-        {
-            var matrix = c.Compat[(s * c.SlotCount) + t];
-            if (matrix is not null && !Bits.Get(matrix.AsSpan(local * c.SlotWords[t], c.SlotWords[t]), sc.Witness[t] - c.SlotStart[t]))
-            {
-                return false;
-            }
-        }
-
-        var previous = sc.Witness[s];
-        sc.Witness[s] = g;
-        if (IsNogood(c, sc, s))
-        {
-            sc.Witness[s] = previous;
-            return false;
-        }
-
-        return true;
+        return s + 1 == c.SlotCount ? !IsNogood(c, sc, s) : Solve(c, sc, s + 1, 1, s);
     }
 
     /// <summary>Copies slots after s from one level to the next, restricted by asset g at slot s; false if one becomes empty.</summary>
@@ -708,7 +794,7 @@ internal static class DecisionEngine
     }
 
     /// <summary>Whether the combination Chosen[..firstOpen] + Witness[firstOpen..] is a capped combination.</summary>
-    private static bool IsNogood(CompiledCampaign c, DecisionScratch sc, int firstOpen)
+    internal static bool IsNogood(CompiledCampaign c, DecisionScratch sc, int firstOpen)
     {
         var slotCount = c.SlotCount;
         for (var k = 0; k < sc.NogoodCount; k++)

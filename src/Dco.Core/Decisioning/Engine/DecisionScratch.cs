@@ -21,6 +21,9 @@ internal sealed class DecisionScratch
     public double[] StepProbability = [];
     public ChoiceMode[] Mode = [];
     public int[] FeasibleCount = [];
+    public ulong[] Remaining = [];
+    public ulong[] Feasible = [];
+    public ulong[] Fits = [];
     public int[] Candidates = [];
     public double[] Weights = [];
     public double[] Scores = [];
@@ -62,6 +65,10 @@ internal sealed class DecisionScratch
             maxSlot = Math.Max(maxSlot, size);
         }
 
+        var maxWords = Bits.WordCount(maxSlot);
+        Grow(ref Remaining, maxWords);
+        Grow(ref Feasible, maxWords);
+        Grow(ref Fits, maxWords);
         Grow(ref Candidates, maxSlot);
         Grow(ref Weights, maxSlot);
         Grow(ref Scores, maxSlot);
