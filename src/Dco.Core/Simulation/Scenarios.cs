@@ -61,13 +61,13 @@ public static class Scenarios
             new(Cta, "learn-more", -0.20),
             new(Cta, "get-offer", 0.10),
 
-            // Weather-dependent preferences.
-            new(Image, "beach", 0.25, Weather: "sunny"),
-            new(Image, "beach", -0.30, Weather: "rainy"),
-            new(Image, "beach", -0.40, Weather: "snowy"),
-            new(Image, "snow-cabin", 0.35, Weather: "snowy"),
+            // Weather-dependent preferences (mild here; the oracle still uses them).
+            new(Image, "beach", 0.15, Weather: "sunny"),
+            new(Image, "beach", -0.20, Weather: "rainy"),
+            new(Image, "beach", -0.30, Weather: "snowy"),
+            new(Image, "snow-cabin", 0.30, Weather: "snowy"),
             new(Headline, "winter-sale", 0.30, Weather: "snowy"),
-            new(Headline, "free-delivery", 0.20, Weather: "rainy"),
+            new(Headline, "free-delivery", 0.15, Weather: "rainy"),
 
             // Mild segment × asset interactions.
             new(Image, "family-home", 0.30, Segment: "family"),

@@ -41,7 +41,7 @@ public sealed class SimulatedWorldTests
         var beach = Combination(Standard, "save-20", "beach", "shop-now");
         int sunny = Index(Standard.Weathers, "sunny"), rainy = Index(Standard.Weathers, "rainy");
 
-        Assert.True(Standard.ClickProbability(0, 0, sunny, beach) > 1.5 * Standard.ClickProbability(0, 0, rainy, beach));
+        Assert.True(Standard.ClickProbability(0, 0, sunny, beach) > 1.3 * Standard.ClickProbability(0, 0, rainy, beach));
     }
 
     [Fact]
@@ -65,9 +65,9 @@ public sealed class SimulatedWorldTests
     [Fact]
     public void Click_probability_follows_the_documented_logit_sum()
     {
-        // family, rainy, before the shift: logit(2 %) − 0.1 + free-delivery 0.15 + rain 0.20 + family-home 0.10 + family 0.30 + shop-now 0.20
+        // family, rainy, before the shift: logit(2 %) − 0.1 + free-delivery 0.15 + rain 0.15 + family-home 0.10 + family 0.30 + shop-now 0.20
         var c = Combination(Standard, "free-delivery", "family-home", "shop-now");
-        var logit = Math.Log(0.02 / 0.98) - 0.1 + 0.15 + 0.20 + 0.10 + 0.30 + 0.20;
+        var logit = Math.Log(0.02 / 0.98) - 0.1 + 0.15 + 0.15 + 0.10 + 0.30 + 0.20;
 
         var p = Standard.ClickProbability(0, Index(Standard.Segments, "family"), Index(Standard.Weathers, "rainy"), c);
 
