@@ -121,6 +121,7 @@ public static class OpeCommand
             Reward = arguments.Reward.ToString(),
             N = log.Count,
             Actions = log.Actions.Count,
+            SkippedDefaultDecisions = log.SkippedDefaults,
             LoggedMeanReward = log.Samples.Average(s => s.Reward),
             Estimates = estimates,
             Notes = new Dictionary<string, string>

@@ -10,7 +10,7 @@ public sealed class OpeCommandTests
     {
         using var log = new TempFile(".jsonl", DecisionLog());
 
-        var (exitCode, output, error) = CliRunner.Run("ope", "--log", log.Path, "--policy", "fixed:headline=h1;image=i1", "--seed", "3");
+        var (exitCode, output, error) = CliRunner.Run("ope", "--log", log.Path, "--policy", "fixed:h1|i1", "--seed", "3");
 
         Assert.True(exitCode == 0, error);
         using var json = JsonDocument.Parse(output);
@@ -26,7 +26,7 @@ public sealed class OpeCommandTests
     {
         using var log = new TempFile(".jsonl", DecisionLog());
 
-        var (_, output, _) = CliRunner.Run("ope", "--log", log.Path, "--format", "dco", "--policy", "fixed:headline=h1;image=i1");
+        var (_, output, _) = CliRunner.Run("ope", "--log", log.Path, "--format", "dco", "--policy", "fixed:h1|i1");
 
         // Rows showing h1/i1: 4 of 8 with propensity 0.25, 3 clicked → (3 / 0.25) / 8.
         using var json = JsonDocument.Parse(output);
@@ -52,7 +52,7 @@ public sealed class OpeCommandTests
     public void Ope_accepts_a_policy_snapshot_file()
     {
         using var log = new TempFile(".jsonl", DecisionLog());
-        using var snapshot = new TempFile(".json", """{"name":"half","default":{"headline=h1;image=i1":0.5,"headline=h2;image=i1":0.5}}""");
+        using var snapshot = new TempFile(".json", """{"name":"half","default":{"h1|i1":0.5,"h2|i1":0.5}}""");
 
         var (exitCode, output, error) = CliRunner.Run("ope", "--log", log.Path, "--policy", snapshot.Path);
 
@@ -129,9 +129,11 @@ public sealed class OpeCommandTests
             new DecisionLogRecord
             {
                 DecisionId = $"d{i}",
-                Timestamp = new DateTimeOffset(2026, 11, 28, 12, i, 0, TimeSpan.Zero),
+                CampaignId = "c1",
+                DecidedAt = new DateTimeOffset(2026, 11, 28, 12, i, 0, TimeSpan.Zero),
                 Context = new Dictionary<string, string> { ["segment"] = i % 2 == 0 ? "family" : "student" },
-                Actions = new Dictionary<string, string> { ["headline"] = r.Headline, ["image"] = "i1" },
+                Slots = ["headline", "image"],
+                AssetIds = [r.Headline, "i1"],
                 Propensity = 0.25,
                 PolicyName = "uniform",
                 Outcome = new DecisionOutcome(r.Clicked, Converted: false, Value: 0),

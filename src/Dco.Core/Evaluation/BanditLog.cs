@@ -54,4 +54,7 @@ public sealed class BanditLog
     public IReadOnlyList<string> Actions { get; }
 
     public int Count => Samples.Count;
+
+    /// <summary>Log lines left out because no policy chose them (default creative served).</summary>
+    public int SkippedDefaults { get; init; }
 }

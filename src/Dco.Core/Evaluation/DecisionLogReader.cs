@@ -5,14 +5,17 @@ namespace Dco.Core.Evaluation;
 
 /// <summary>
 /// Reads our own decision log (JSON lines of <see cref="DecisionLogRecord"/>) into a
-/// <see cref="BanditLog"/>: the action is the whole slot=asset combination, the context key the
-/// sorted feature list, and the reward the chosen <see cref="RewardMetric"/>.
+/// <see cref="BanditLog"/>: the action is the whole combination (asset ids joined by '|', the
+/// engine's combination key), the context key the sorted feature list, and the reward the chosen
+/// <see cref="RewardMetric"/>. Decisions that served the default creative are skipped: no policy
+/// chose them.
 /// </summary>
 public static class DecisionLogReader
 {
     public static BanditLog Read(TextReader reader, string source, RewardMetric reward = RewardMetric.Click)
     {
         var samples = new List<LoggedSample>();
+        var skipped = 0;
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -37,29 +40,56 @@ public static class DecisionLogReader
                 throw new FormatException($"{source}:{lineNumber}: the line is JSON null, not a decision record.");
             }
 
+            if (record.IsDefault)
+            {
+                skipped++;
+                continue;
+            }
+
             samples.Add(ToSample(record, reward, source, lineNumber));
         }
 
         if (samples.Count == 0)
         {
-            throw new FormatException($"{source}: no decision records.");
+            throw new FormatException(skipped > 0
+                ? $"{source}: all {skipped} decisions served the default creative; there is nothing a policy chose to evaluate."
+                : $"{source}: no decision records.");
         }
 
-        return new BanditLog(source, samples);
+        return new BanditLog(source, samples) { SkippedDefaults = skipped };
     }
 
-    /// <summary>Canonical action key of a slot → asset map: <c>slot=asset</c> pairs in ordinal slot order, joined by <c>;</c>.</summary>
-    public static string ActionKey(IReadOnlyDictionary<string, string> actions) => CanonicalKey(actions);
+    /// <summary>Action key of a combination: asset ids in slot order joined by '|' (the engine's <c>Decision.CombinationKey</c>).</summary>
+    public static string ActionKey(IReadOnlyList<string> assetIds) => string.Join('|', assetIds);
 
-    /// <summary>Canonical context key of a feature map, built like <see cref="ActionKey"/>.</summary>
-    public static string ContextKey(IReadOnlyDictionary<string, string> context) => CanonicalKey(context);
+    /// <summary>Canonical context key of a feature map: <c>name=value</c> pairs in ordinal name order, joined by ';'.</summary>
+    public static string ContextKey(IReadOnlyDictionary<string, string> context)
+    {
+        var builder = new StringBuilder();
+        foreach (var (key, value) in context.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(';');
+            }
+
+            builder.Append(key).Append('=').Append(value);
+        }
+
+        return builder.ToString();
+    }
 
     private static LoggedSample ToSample(DecisionLogRecord record, RewardMetric reward, string source, int line)
     {
         var where = $"{source}:{line} (decision '{record.DecisionId}')";
-        if (record.Actions.Count == 0)
+        if (record.AssetIds.Count == 0)
         {
-            throw new FormatException($"{where}: no action is recorded for any slot.");
+            throw new FormatException($"{where}: no asset is recorded for any slot.");
+        }
+
+        if (record.Slots.Count != record.AssetIds.Count)
+        {
+            throw new FormatException($"{where}: {record.AssetIds.Count} asset ids for {record.Slots.Count} slots.");
         }
 
         if (!(record.Propensity > 0 && record.Propensity <= 1))
@@ -88,22 +118,7 @@ public static class DecisionLogReader
         }
 
         return new LoggedSample(
-            ContextKey(record.Context), ActionKey(record.Actions), value, record.Propensity, record.PropensityStandardError);
-    }
-
-    private static string CanonicalKey(IReadOnlyDictionary<string, string> pairs)
-    {
-        var builder = new StringBuilder();
-        foreach (var (key, value) in pairs.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            if (builder.Length > 0)
-            {
-                builder.Append(';');
-            }
-
-            builder.Append(key).Append('=').Append(value);
-        }
-
-        return builder.ToString();
+            ContextKey(record.Context), ActionKey(record.AssetIds), value, record.Propensity,
+            record.PropensityStandardError > 0 ? record.PropensityStandardError : null);
     }
 }

@@ -42,6 +42,9 @@ public sealed record OffPolicyReport
 
     public required int Actions { get; init; }
 
+    /// <summary>Log lines left out because they served the default creative (no policy chose them).</summary>
+    public int SkippedDefaultDecisions { get; init; }
+
     /// <summary>Mean observed reward of the logging policy (its on-policy value).</summary>
     public required double LoggedMeanReward { get; init; }
 

@@ -1,4 +1,5 @@
 using Dco.Core.Decisioning;
+using Dco.Core.Evaluation;
 
 namespace Dco.Core.Simulation;
 
@@ -24,13 +25,21 @@ public sealed class EngineSimulatedPolicy : ISimulatedPolicy
     private readonly string[][] _segments;
     private readonly LiveSignals[] _signals;
     private readonly Dictionary<int, DecisionRecord> _awaitingConversion = [];
+    private readonly List<DecisionLogRecord>? _log;
+    private readonly Dictionary<int, int> _logLineByImpression = [];
     private readonly int _refreshEvery;
     private readonly ulong _seed;
     private CampaignSnapshot _snapshot;
     private DecisionRecord? _current;
     private int _sinceRefresh;
 
-    public EngineSimulatedPolicy(string name, SimulatedWorld world, PolicySettings policy, int seed, int refreshEvery = 500)
+    /// <param name="name">Policy name in reports.</param>
+    /// <param name="world">The simulated world.</param>
+    /// <param name="policy">The engine's policy settings.</param>
+    /// <param name="seed">Seeds the engine's randomness and its Monte Carlo model builds.</param>
+    /// <param name="refreshEvery">Impressions between model refreshes.</param>
+    /// <param name="keepDecisionLog">Keep every decision as a <see cref="DecisionLogRecord"/> with its outcome (for off-policy evaluation).</param>
+    public EngineSimulatedPolicy(string name, SimulatedWorld world, PolicySettings policy, int seed, int refreshEvery = 500, bool keepDecisionLog = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(refreshEvery, 1);
@@ -47,6 +56,7 @@ public sealed class EngineSimulatedPolicy : ISimulatedPolicy
             _combinationByAssets[string.Join('|', AssetIds(world, c))] = c;
         }
 
+        _log = keepDecisionLog ? [] : null;
         _segments = [.. world.Segments.Select(s => new[] { s })];
         _signals = [.. Enumerable.Range(0, world.Weathers.Count).Select(w => new LiveSignals([new SignalValue(WeatherSignal, Geo, w)]))];
     }
@@ -55,6 +65,13 @@ public sealed class EngineSimulatedPolicy : ISimulatedPolicy
 
     /// <summary>The campaign the engine runs: the scenario's slots, assets, brand rule and default creative.</summary>
     public CampaignDefinition Campaign { get; }
+
+    /// <summary>
+    /// Every decision so far with its outcome, when built with <c>keepDecisionLog</c>; conversions
+    /// still in flight when the run ends are logged as not converted (their window is still open).
+    /// </summary>
+    public IReadOnlyList<DecisionLogRecord> DecisionLog =>
+        _log ?? throw new InvalidOperationException($"Policy '{Name}' was built without keepDecisionLog.");
 
     /// <summary>Snapshot currently deciding (its model is the last one published).</summary>
     public CampaignSnapshot Snapshot => _snapshot;
@@ -132,6 +149,17 @@ public sealed class EngineSimulatedPolicy : ISimulatedPolicy
             _awaitingConversion[impression.Index] = record;
         }
 
+        if (_log is not null)
+        {
+            var context = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["segment"] = _world.Segments[impression.Segment],
+                ["weather"] = _world.Weathers[impression.Weather],
+            };
+            _logLineByImpression[impression.Index] = _log.Count;
+            _log.Add(DecisionLogRecord.From(record, _snapshot.SlotNames, context, new DecisionOutcome(clicked, Converted: false, Value: 0)));
+        }
+
         if (++_sinceRefresh >= _refreshEvery)
         {
             _sinceRefresh = 0;
@@ -147,6 +175,10 @@ public sealed class EngineSimulatedPolicy : ISimulatedPolicy
         }
 
         _learner.Apply(record, new FeedbackEvent(record.DecisionId + ":v", record.DecisionId, FeedbackKind.Conversion, now, Value: 1));
+        if (_log is not null && _logLineByImpression.TryGetValue(impression.Index, out var line))
+        {
+            _log[line] = _log[line] with { Outcome = new DecisionOutcome(Clicked: true, Converted: true, Value: 1) };
+        }
     }
 
     private static IEnumerable<string> AssetIds(SimulatedWorld world, int combination) =>

@@ -44,7 +44,8 @@ public sealed class LogReaderTests
         var back = JsonSerializer.Deserialize(json, EvaluationJsonContext.Default.DecisionLogRecord)!;
 
         Assert.Contains("\"decisionId\":\"d1\"", json, StringComparison.Ordinal);
-        Assert.Equal(record.Actions, back.Actions);
+        Assert.Equal(record.AssetIds, back.AssetIds);
+        Assert.Equal(record.Slots, back.Slots);
         Assert.Equal(record.Outcome, back.Outcome);
         Assert.Equal(record.Propensity, back.Propensity);
     }
@@ -63,13 +64,13 @@ public sealed class LogReaderTests
     }
 
     [Fact]
-    public void Decision_log_reader_keys_action_and_context_canonically_whatever_the_order()
+    public void Decision_log_reader_keys_the_action_like_the_engine_and_the_context_canonically()
     {
         var line = JsonSerializer.Serialize(Record("d1", clicked: false), EvaluationJsonContext.Default.DecisionLogRecord);
 
         var sample = DecisionLogReader.Read(new StringReader(line), "log.jsonl").Samples.Single();
 
-        Assert.Equal("headline=h2;image=i1", sample.Action);
+        Assert.Equal("h2|i1", sample.Action);
         Assert.Equal("segment=family;weather=rain", sample.ContextKey);
         Assert.Equal(0.125, sample.Propensity);
         Assert.Equal(0.01, sample.PropensityStandardError);
@@ -86,6 +87,42 @@ public sealed class LogReaderTests
     }
 
     [Fact]
+    public void Decision_log_reader_skips_default_creative_decisions_and_counts_them()
+    {
+        var lines = string.Join('\n',
+            JsonSerializer.Serialize(Record("d1", clicked: true), EvaluationJsonContext.Default.DecisionLogRecord),
+            JsonSerializer.Serialize(Record("d2", clicked: false) with { IsDefault = true, Propensity = 1 }, EvaluationJsonContext.Default.DecisionLogRecord));
+
+        var log = DecisionLogReader.Read(new StringReader(lines), "log.jsonl");
+
+        Assert.Equal(1, log.Count);
+        Assert.Equal(1, log.SkippedDefaults);
+    }
+
+    [Fact]
+    public void Decision_log_record_from_an_engine_decision_keeps_its_ids_propensity_and_policy()
+    {
+        var engineRecord = new Dco.Core.Decisioning.DecisionRecord
+        {
+            DecisionId = "d7",
+            CampaignId = "c1",
+            CampaignVersion = "3",
+            PolicyName = "factorized-thompson",
+            PolicyVersion = "3.120",
+            DecidedAt = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero),
+            Consent = Dco.Core.Decisioning.ConsentLevel.Full,
+            AssetIds = ["h1", "i2"],
+            Propensity = 0.3,
+        };
+
+        var record = DecisionLogRecord.From(engineRecord, ["headline", "image"], new Dictionary<string, string> { ["segment"] = "family" });
+
+        Assert.Equal(("d7", "c1", "3.120", 0.3), (record.DecisionId, record.CampaignId, record.PolicyVersion, record.Propensity));
+        Assert.Equal(["h1", "i2"], record.AssetIds);
+        Assert.Null(record.Outcome);
+    }
+
+    [Fact]
     public void Decision_log_reader_rejects_malformed_json_with_its_line()
     {
         var error = Assert.Throws<FormatException>(() => DecisionLogReader.Read(new StringReader("{\"decisionId\": 3"), "log.jsonl"));
@@ -96,10 +133,11 @@ public sealed class LogReaderTests
     internal static DecisionLogRecord Record(string id, bool clicked) => new()
     {
         DecisionId = id,
-        Timestamp = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero),
+        DecidedAt = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero),
         CampaignId = "c1",
         Context = new Dictionary<string, string> { ["weather"] = "rain", ["segment"] = "family" },
-        Actions = new Dictionary<string, string> { ["image"] = "i1", ["headline"] = "h2" },
+        Slots = ["headline", "image"],
+        AssetIds = ["h2", "i1"],
         Propensity = 0.125,
         PropensityStandardError = 0.01,
         PolicyName = "thompson",
