@@ -17,14 +17,20 @@ public class DecisionBenchmarks
     private readonly DecisionRandom _random = new(17);
     private int _next;
 
-    [GlobalSetup]
-    public void Setup()
+    [GlobalSetup(Targets = [nameof(Decide5x20), nameof(Decide5x20Naive)])]
+    public void SetupFiveByTwenty()
     {
         (_fiveByTwenty, _, _requests5) = BenchmarkCampaigns.Trained(BenchmarkCampaigns.FiveByTwenty());
-        (_fiveByTwentyLinear, _, _) = BenchmarkCampaigns.Trained(BenchmarkCampaigns.FiveByTwenty(PolicyKind.ContextualLinear));
-        (_tenByHundred, _, _requests10) = BenchmarkCampaigns.Trained(BenchmarkCampaigns.TenByHundred(), 5_000);
         _naive = new NaiveEnumeratingDecider(_fiveByTwenty);
     }
+
+    [GlobalSetup(Target = nameof(Decide5x20Linear))]
+    public void SetupLinear() =>
+        (_fiveByTwentyLinear, _, _requests5) = BenchmarkCampaigns.Trained(BenchmarkCampaigns.FiveByTwenty(PolicyKind.ContextualLinear));
+
+    [GlobalSetup(Target = nameof(Decide10x100))]
+    public void SetupTenByHundred() =>
+        (_tenByHundred, _, _requests10) = BenchmarkCampaigns.Trained(BenchmarkCampaigns.TenByHundred(), 5_000);
 
     [Benchmark(Baseline = true, Description = "5x20 factorized TS")]
     public Decision Decide5x20() => _fiveByTwenty.Decide(_requests5[_next++ & 63], _random);

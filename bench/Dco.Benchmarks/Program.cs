@@ -10,7 +10,7 @@ if (args.Length > 0 && args[0] == "latency")
 
 if (args.Length > 0 && args[0] == "stages")
 {
-    StageProbe.Run(200_000);
+    StageProbe.Run(100_000);
     return;
 }
 

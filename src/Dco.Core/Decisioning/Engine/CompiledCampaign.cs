@@ -6,12 +6,23 @@ internal sealed class CompiledRule
 {
     public required int Index { get; init; }
     public required RuleDefinition Definition { get; init; }
-    public required CompiledCondition? Condition { get; init; }
+    public required CompiledCondition? Condition
+    {
+        get;
+        init
+        {
+            field = value;
+            PerAsset = value?.PerAsset ?? false;
+            SignalsOnly = value?.SignalsOnly ?? false;
+        }
+    }
+
     public required int[] Targets { get; init; }
-    public bool PerAsset => Condition?.PerAsset ?? false;
+
+    public bool PerAsset { get; private init; }
 
     /// <summary>The condition reads only literal- or asset-keyed signals: its outcome is cached per <see cref="LiveSignals"/> instance.</summary>
-    public bool SignalsOnly => Condition?.SignalsOnly ?? false;
+    public bool SignalsOnly { get; private init; }
 
     private SignalOutcome? _outcome;
 
@@ -186,6 +197,20 @@ internal sealed class CompiledCampaign
         FixedAssets = policy.Kind == PolicyKind.FixedCreative
             ? ResolveCreative(policy.FixedCreative ?? definition.DefaultCreative, "fixed creative")
             : DefaultAssets;
+        ConstraintPartner = Enumerable.Repeat(-1, SlotCount).ToArray();
+        IsMatching = true;
+        for (var a = 0; a < SlotCount; a++)
+        {
+            for (var b = 0; b < SlotCount; b++)
+            {
+                if (a != b && Compat[(a * SlotCount) + b] is not null)
+                {
+                    IsMatching &= ConstraintPartner[a] < 0 || ConstraintPartner[a] == b;
+                    ConstraintPartner[a] = b;
+                }
+            }
+        }
+
         SearchFrom = new bool[SlotCount + 1];
         for (var s = SlotCount - 1; s >= 0; s--)
         {
@@ -231,6 +256,12 @@ internal sealed class CompiledCampaign
     public ulong[]?[] Compat { get; }
 
     public bool HasConstraints { get; private set; }
+
+    /// <summary>True when every slot is constrained with at most one other slot: completability is then a single bitset test.</summary>
+    public bool IsMatching { get; }
+
+    /// <summary>Per slot, its constraint partner when <see cref="IsMatching"/> (or -1).</summary>
+    public int[] ConstraintPartner { get; }
 
     /// <summary>[s]: some constraint links two slots at or after s (a completion search may be needed).</summary>
     public bool[] SearchFrom { get; }

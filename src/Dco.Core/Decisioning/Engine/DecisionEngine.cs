@@ -423,12 +423,16 @@ internal static class DecisionEngine
         sc.Domain.AsSpan(0, words).CopyTo(level0);
         var epsilon = c.Policy.ExplorationFloor;
         var kind = c.Policy.Kind;
+        if (c.IsMatching && c.HasConstraints && !PruneUnsupportedPairs(c, sc, level0))
+        {
+            return DefaultReason.NoEligibleCombination;
+        }
 
         for (var s = 0; s < slotCount; s++)
         {
             var slice = level0.Slice(c.SlotWordOffset[s], c.SlotWords[s]);
             var start = c.SlotStart[s];
-            if (c.SearchFrom[s] || AnyNogoodMatchesPrefix(c, sc, s))
+            if ((c.SearchFrom[s] && !c.IsMatching) || AnyNogoodMatchesPrefix(c, sc, s))
             {
                 KeepCompletable(c, sc, s, slice);
             }
@@ -647,6 +651,62 @@ internal static class DecisionEngine
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// When constraints form a matching (each slot constrained with at most one other), arc consistency on
+    /// each constrained pair is exact: after it, every remaining asset has a completion and choosing one
+    /// (then forward checking its partner) keeps it so — no search is needed. False when a slot empties.
+    /// </summary>
+    private static bool PruneUnsupportedPairs(CompiledCampaign c, DecisionScratch sc, Span<ulong> level0)
+    {
+        for (var s = 0; s < c.SlotCount; s++)
+        {
+            var t = c.ConstraintPartner[s];
+            if (t <= s)
+            {
+                continue;
+            }
+
+            if (!KeepSupported(c, sc, s, t, level0) || !KeepSupported(c, sc, t, s, level0))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes from slot s the assets with no compatible asset left in slot t; false if slot s empties.</summary>
+    private static bool KeepSupported(CompiledCampaign c, DecisionScratch sc, int s, int t, Span<ulong> level0)
+    {
+        var matrix = c.Compat[(s * c.SlotCount) + t]!;
+        var wordsT = c.SlotWords[t];
+        var partner = level0.Slice(c.SlotWordOffset[t], wordsT);
+        var slice = level0.Slice(c.SlotWordOffset[s], c.SlotWords[s]);
+        var start = c.SlotStart[s];
+        for (var local = Bits.Next(slice, 0); local >= 0; local = Bits.Next(slice, local + 1))
+        {
+            var row = matrix.AsSpan(local * wordsT, wordsT);
+            var supported = false;
+            for (var w = 0; w < wordsT && !supported; w++)
+            {
+                supported = (row[w] & partner[w]) != 0;
+            }
+
+            if (!supported)
+            {
+                Bits.Clear(slice, local);
+                var g = start + local;
+                if (sc.Reason[g] == 0)
+                {
+                    sc.Reason[g] = (byte)(ExclusionReason.NoCompatibleCompletion + 1);
+                    sc.ReasonRule[g] = -1;
+                }
+            }
+        }
+
+        return Bits.Any(slice);
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ internal sealed class DecisionScratch
     public int[] PinAssets = [];
     public int[] Nogoods = [];
     public int[] Features = new int[64];
+    private CompiledCampaign? _sizedFor;
     public int NogoodCount;
     public int PinCount;
     public int FeatureCount;
@@ -39,7 +40,12 @@ internal sealed class DecisionScratch
     public static DecisionScratch For(CompiledCampaign campaign)
     {
         var scratch = s_current ??= new DecisionScratch();
-        scratch.Ensure(campaign);
+        if (!ReferenceEquals(scratch._sizedFor, campaign))
+        {
+            scratch.Ensure(campaign);
+            scratch._sizedFor = campaign;
+        }
+
         return scratch;
     }
 
