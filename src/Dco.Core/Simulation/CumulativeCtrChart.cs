@@ -89,7 +89,7 @@ public static class CumulativeCtrChart
         }
 
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (var step in new[] { 1.0, 2.0, 2.5, 5.0, 10.0 })
+        foreach (var step in new[] { 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0 })
         {
             if (step * magnitude >= value)
             {
