@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Dco.Core.Evaluation;
 using Dco.Core.Simulation;
 
 namespace Dco.Cli;
@@ -18,6 +19,9 @@ public sealed record SimulateArguments
     /// <summary>Where to write the cumulative-CTR chart (.svg); null for none.</summary>
     public string? ChartPath { get; init; }
 
+    /// <summary>Where to write the first policy's decision log (JSON lines, with outcomes) for <c>dco-cli ope</c>; null for none.</summary>
+    public string? DecisionLogPath { get; init; }
+
     /// <summary>Draw a progress bar on the error stream.</summary>
     public bool Progress { get; init; } = true;
 }
@@ -33,11 +37,12 @@ public static class SimulateCommand
         var policies = new Option<string>("--policies") { Description = $"Comma-separated policies: {string.Join(", ", SimulationPolicies.AllNames)}.", DefaultValueFactory = _ => string.Join(',', SimulationPolicies.Names) };
         var seed = new Option<int>("--seed") { Description = "Seed of the traffic and of every policy." };
         var chart = new Option<string?>("--chart") { Description = "Write the cumulative-CTR chart to this .svg file." };
+        var decisionLog = new Option<string?>("--decision-log") { Description = "Write the first policy's decisions with their outcomes to this JSON-lines file (input for dco-cli ope)." };
         var quiet = new Option<bool>("--no-progress") { Description = "Do not draw the progress bar." };
 
         var command = new Command("simulate", "Runs policies side by side on a simulated campaign with known ground truth; reports CTR, conversion rate and regret against the oracle.")
         {
-            scenario, impressions, policies, seed, chart, quiet,
+            scenario, impressions, policies, seed, chart, decisionLog, quiet,
         };
         command.SetAction(parse => Run(
             new SimulateArguments
@@ -47,6 +52,7 @@ public static class SimulateCommand
                 Policies = [.. parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
                 Seed = parse.GetValue(seed),
                 ChartPath = parse.GetValue(chart),
+                DecisionLogPath = parse.GetValue(decisionLog),
                 Progress = !parse.GetValue(quiet),
             },
             parse.InvocationConfiguration.Output,
@@ -74,7 +80,9 @@ public static class SimulateCommand
             }
 
             var world = new SimulatedWorld(Scenarios.ByName(arguments.Scenario));
-            var policies = arguments.Policies.Select((name, i) => SimulationPolicies.Create(name, world, arguments.Seed + 1 + i)).ToList();
+            var policies = arguments.Policies
+                .Select((name, i) => SimulationPolicies.Create(name, world, arguments.Seed + 1 + i, keepDecisionLog: i == 0 && arguments.DecisionLogPath is not null))
+                .ToList();
             SimulationReport report;
             using (var bar = arguments.Progress ? new ConsoleProgressBar(error, $"{arguments.Scenario}: {string.Join(", ", arguments.Policies)}") : null)
             {
@@ -84,6 +92,15 @@ public static class SimulateCommand
             if (arguments.ChartPath is not null)
             {
                 File.WriteAllText(arguments.ChartPath, CumulativeCtrChart.ToSvg(report));
+            }
+
+            if (arguments.DecisionLogPath is not null)
+            {
+                using var writer = new StreamWriter(arguments.DecisionLogPath);
+                foreach (var record in policies[0].DecisionLog)
+                {
+                    writer.WriteLine(JsonSerializer.Serialize(record, EvaluationJsonContext.Default.DecisionLogRecord));
+                }
             }
 
             output.WriteLine(JsonSerializer.Serialize(report, CliJson.IndentedSimulation.SimulationReport));

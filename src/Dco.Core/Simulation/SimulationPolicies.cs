@@ -44,6 +44,6 @@ public static class SimulationPolicies
         _ => throw new ArgumentException($"Unknown policy '{name}'; known: {string.Join(", ", AllNames)}.", nameof(name)),
     };
 
-    public static ISimulatedPolicy Create(string name, SimulatedWorld world, int seed) =>
-        new EngineSimulatedPolicy(name, world, Settings(name, world), seed);
+    public static EngineSimulatedPolicy Create(string name, SimulatedWorld world, int seed, bool keepDecisionLog = false) =>
+        new(name, world, Settings(name, world), seed, keepDecisionLog: keepDecisionLog);
 }
