@@ -84,12 +84,6 @@ public sealed class TabularTargetPolicy : ITargetPolicy
 
     public string Name => _snapshot.Version is null ? _snapshot.Name : $"{_snapshot.Name}@{_snapshot.Version}";
 
-    /// <summary>Every action the snapshot gives positive probability to.</summary>
-    public IEnumerable<string> SupportedActions =>
-        (_snapshot.Contexts?.Values ?? []).Append(_snapshot.Default ?? new Dictionary<string, double>())
-        .SelectMany(d => d.Where(kv => kv.Value > 0).Select(kv => kv.Key))
-        .Distinct(StringComparer.Ordinal);
-
     public double Probability(string contextKey, string action, IReadOnlyList<string> candidates)
     {
         IReadOnlyDictionary<string, double>? distribution = null;
