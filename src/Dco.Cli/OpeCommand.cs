@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Dco.Core.Decisioning;
 using Dco.Core.Evaluation;
 
 namespace Dco.Cli;
@@ -12,8 +13,14 @@ public sealed record OpeArguments
     /// <summary><c>obd</c> or <c>dco</c>; null infers it from the extension (.csv → obd, .jsonl/.json → dco).</summary>
     public string? Format { get; init; }
 
-    /// <summary><c>uniform</c>, <c>fixed:&lt;action&gt;</c> or the path of a policy snapshot JSON file.</summary>
+    /// <summary><c>uniform</c>, <c>fixed:&lt;action&gt;</c>, or the path of a JSON file: a tabular policy snapshot or an engine campaign definition.</summary>
     public required string Policy { get; init; }
+
+    /// <summary>For an engine campaign: the learner state (<c>LearnerStateDocument</c> JSON) whose model the policy decides with; null for the prior.</summary>
+    public string? LearnerStatePath { get; init; }
+
+    /// <summary>For an engine campaign: request time when the log's context has no <c>time</c>; null for the log's latest decision.</summary>
+    public DateTimeOffset? Time { get; init; }
 
     public int Seed { get; init; }
 
@@ -37,7 +44,9 @@ public static class OpeCommand
         var log = new Option<string>("--log") { Description = "Log file: Open Bandit Dataset CSV or DCO decision log (JSON lines).", Required = true };
         var format = new Option<string?>("--format") { Description = "obd or dco (default: from the extension, .csv → obd, .jsonl → dco)." };
         format.AcceptOnlyFromAmong(ObdFormat, DcoFormat);
-        var policy = new Option<string>("--policy") { Description = "uniform, fixed:<action> or a policy snapshot JSON file.", Required = true };
+        var policy = new Option<string>("--policy") { Description = "uniform, fixed:<action>, a tabular policy snapshot JSON file or an engine campaign definition JSON file.", Required = true };
+        var learnerState = new Option<string?>("--learner-state") { Description = "With an engine campaign: learner state JSON whose model to evaluate (default: the prior)." };
+        var time = new Option<DateTimeOffset?>("--time") { Description = "With an engine campaign: request time when the log's context has no 'time' (default: the latest decision in the log)." };
         var seed = new Option<int>("--seed") { Description = "Seed for the bootstrap and the cross-fitting folds." };
         var reward = new Option<RewardMetric>("--reward") { Description = "Reward of a DCO log: Click, Conversion or Value.", DefaultValueFactory = _ => RewardMetric.Click };
         var interval = new Option<ConfidenceIntervalMethod>("--ci") { Description = "Confidence intervals: Normal (± z·SE) or Bootstrap (percentile, seeded).", DefaultValueFactory = _ => ConfidenceIntervalMethod.Normal };
@@ -46,7 +55,7 @@ public static class OpeCommand
 
         var command = new Command("ope", "Off-policy evaluation: IPS, SNIPS, direct method and doubly robust estimates of a policy's value from a log.")
         {
-            log, format, policy, seed, reward, interval, level, resamples,
+            log, format, policy, learnerState, time, seed, reward, interval, level, resamples,
         };
         command.SetAction(parse => Run(
             new OpeArguments
@@ -54,6 +63,8 @@ public static class OpeCommand
                 LogPath = parse.GetValue(log)!,
                 Format = parse.GetValue(format),
                 Policy = parse.GetValue(policy)!,
+                LearnerStatePath = parse.GetValue(learnerState),
+                Time = parse.GetValue(time),
                 Seed = parse.GetValue(seed),
                 Reward = parse.GetValue(reward),
                 Interval = parse.GetValue(interval),
@@ -74,7 +85,7 @@ public static class OpeCommand
             output.WriteLine(JsonSerializer.Serialize(report, CliJson.Indented.OffPolicyReport));
             return 0;
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or IOException or JsonException or UnauthorizedAccessException or CampaignDefinitionException)
         {
             error.WriteLine($"dco-cli ope: {e.Message}");
             return 1;
@@ -103,7 +114,7 @@ public static class OpeCommand
                 : DecisionLogReader.Read(reader, source, arguments.Reward);
         }
 
-        var policy = ParsePolicy(arguments.Policy);
+        var policy = ParsePolicy(arguments, log);
         var options = new OffPolicyOptions
         {
             Seed = arguments.Seed,
@@ -148,8 +159,9 @@ public static class OpeCommand
                 $"--format: cannot tell the format of '{Path.GetFileName(path)}' from its extension '{other}'; pass --format obd or --format dco."),
         };
 
-    internal static ITargetPolicy ParsePolicy(string policy)
+    internal static ITargetPolicy ParsePolicy(OpeArguments arguments, BanditLog log)
     {
+        var policy = arguments.Policy;
         if (policy == "uniform")
         {
             return new UniformTargetPolicy();
@@ -165,11 +177,42 @@ public static class OpeCommand
 
         if (!File.Exists(policy))
         {
-            throw new ArgumentException($"--policy '{policy}' is neither 'uniform', 'fixed:<action>' nor an existing policy snapshot file.");
+            throw new ArgumentException($"--policy '{policy}' is neither 'uniform', 'fixed:<action>' nor an existing policy file.");
         }
 
-        var snapshot = JsonSerializer.Deserialize(File.ReadAllText(policy), EvaluationJsonContext.Default.TabularPolicySnapshot)
+        var json = File.ReadAllText(policy);
+        using (var document = JsonDocument.Parse(json))
+        {
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("slots", out _))
+            {
+                return EnginePolicy(arguments, json, log);
+            }
+        }
+
+        if (arguments.LearnerStatePath is not null)
+        {
+            throw new ArgumentException("--learner-state applies to an engine campaign definition, not to a tabular policy snapshot.");
+        }
+
+        var snapshot = JsonSerializer.Deserialize(json, EvaluationJsonContext.Default.TabularPolicySnapshot)
             ?? throw new ArgumentException($"--policy '{policy}': the snapshot file holds JSON null.");
         return new TabularTargetPolicy(snapshot);
+    }
+
+    private static EngineTargetPolicy EnginePolicy(OpeArguments arguments, string json, BanditLog log)
+    {
+        var campaign = JsonSerializer.Deserialize(json, DecisioningJsonContext.Default.CampaignDefinition)
+            ?? throw new ArgumentException($"--policy '{arguments.Policy}': the campaign file holds JSON null.");
+        var time = arguments.Time ?? log.LatestDecisionAt ?? throw new ArgumentException("--time is needed: the log carries no decision times.");
+        var seed = (ulong)arguments.Seed;
+        PolicyModel? model = null;
+        if (arguments.LearnerStatePath is not null)
+        {
+            var state = JsonSerializer.Deserialize(File.ReadAllText(arguments.LearnerStatePath), DecisioningJsonContext.Default.LearnerStateDocument)
+                ?? throw new ArgumentException($"--learner-state '{arguments.LearnerStatePath}': the file holds JSON null.");
+            model = CampaignLearner.Import(campaign, state).BuildModel(time, seed);
+        }
+
+        return new EngineTargetPolicy(CampaignSnapshot.Create(campaign, model, seed), log, time);
     }
 }

@@ -69,7 +69,7 @@ public sealed class OpeCommandTests
 
         Assert.Equal(1, exitCode);
         Assert.Empty(output);
-        Assert.Contains("--policy 'greedy' is neither 'uniform', 'fixed:<action>' nor an existing policy snapshot file", error, StringComparison.Ordinal);
+        Assert.Contains("--policy 'greedy' is neither 'uniform', 'fixed:<action>' nor an existing policy file", error, StringComparison.Ordinal);
     }
 
     [Fact]

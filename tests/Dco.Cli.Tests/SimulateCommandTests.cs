@@ -45,6 +45,30 @@ public sealed class SimulateCommandTests
     }
 
     [Fact]
+    public void Ope_of_an_engine_campaign_file_on_a_simulated_log_equals_ope_of_the_same_fixed_creative()
+    {
+        using var log = new TempFile(".jsonl", "");
+        Assert.Equal(0, CliRunner.Run("simulate", "--impressions", "4000", "--policies", "uniform", "--decision-log", log.Path, "--no-progress").ExitCode);
+        var world = new Dco.Core.Simulation.SimulatedWorld(Dco.Core.Simulation.Scenarios.Standard);
+        var campaign = Dco.Core.Simulation.EngineSimulatedPolicy.CampaignFor(
+            world, new Dco.Core.Decisioning.PolicySettings { Kind = Dco.Core.Decisioning.PolicyKind.FixedCreative, ExplorationFloor = 0 });
+        using var campaignFile = new TempFile(".json", JsonSerializer.Serialize(campaign, Dco.Core.Decisioning.DecisioningJsonContext.Default.CampaignDefinition));
+        var defaultCombination = string.Join('|', campaign.Slots.Select(s => campaign.DefaultCreative[s.Name]));
+
+        var (engineExit, engineOutput, engineError) = CliRunner.Run("ope", "--log", log.Path, "--policy", campaignFile.Path);
+        var (_, fixedOutput, _) = CliRunner.Run("ope", "--log", log.Path, "--policy", "fixed:" + defaultCombination);
+
+        Assert.True(engineExit == 0, engineError);
+        using var engine = JsonDocument.Parse(engineOutput);
+        using var fixedCreative = JsonDocument.Parse(fixedOutput);
+        Assert.StartsWith("fixed-creative@", engine.RootElement.GetProperty("policy").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            fixedCreative.RootElement.GetProperty("estimates")[0].GetProperty("value").GetDouble(),
+            engine.RootElement.GetProperty("estimates")[0].GetProperty("value").GetDouble(),
+            12);
+    }
+
+    [Fact]
     public void Simulate_refuses_a_chart_that_is_not_svg()
     {
         var (exitCode, output, error) = CliRunner.Run("simulate", "--impressions", "10", "--chart", "out.png", "--no-progress");

@@ -57,4 +57,11 @@ public sealed class BanditLog
 
     /// <summary>Log lines left out because no policy chose them (default creative served).</summary>
     public int SkippedDefaults { get; init; }
+
+    /// <summary>Time of the latest decision, when the log format carries it.</summary>
+    public DateTimeOffset? LatestDecisionAt { get; init; }
+
+    /// <summary>The features behind each context key, when the log format carries them (our decision log does).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ContextFeatures { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
 }

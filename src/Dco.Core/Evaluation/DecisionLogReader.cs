@@ -15,7 +15,9 @@ public static class DecisionLogReader
     public static BanditLog Read(TextReader reader, string source, RewardMetric reward = RewardMetric.Click)
     {
         var samples = new List<LoggedSample>();
+        var contexts = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         var skipped = 0;
+        DateTimeOffset? latest = null;
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -46,7 +48,10 @@ public static class DecisionLogReader
                 continue;
             }
 
-            samples.Add(ToSample(record, reward, source, lineNumber));
+            var sample = ToSample(record, reward, source, lineNumber);
+            contexts.TryAdd(sample.ContextKey, record.Context);
+            latest = latest is null || record.DecidedAt > latest ? record.DecidedAt : latest;
+            samples.Add(sample);
         }
 
         if (samples.Count == 0)
@@ -56,7 +61,7 @@ public static class DecisionLogReader
                 : $"{source}: no decision records.");
         }
 
-        return new BanditLog(source, samples) { SkippedDefaults = skipped };
+        return new BanditLog(source, samples) { SkippedDefaults = skipped, ContextFeatures = contexts, LatestDecisionAt = latest };
     }
 
     /// <summary>Action key of a combination: asset ids in slot order joined by '|' (the engine's <c>Decision.CombinationKey</c>).</summary>
@@ -85,6 +90,19 @@ public static class DecisionLogReader
         if (record.AssetIds.Count == 0)
         {
             throw new FormatException($"{where}: no asset is recorded for any slot.");
+        }
+
+        foreach (var (name, feature) in record.Context)
+        {
+            if (name.Length == 0 || name.Contains(';', StringComparison.Ordinal) || name.Contains('=', StringComparison.Ordinal) || feature.Contains(';', StringComparison.Ordinal))
+            {
+                throw new FormatException($"{where}: context feature '{name}' = '{feature}': names may not be empty or contain ';' or '=', values may not contain ';'.");
+            }
+        }
+
+        if (record.AssetIds.Any(a => a.Contains('|', StringComparison.Ordinal)))
+        {
+            throw new FormatException($"{where}: an asset id contains '|', which separates assets in a combination key.");
         }
 
         if (record.Slots.Count != record.AssetIds.Count)

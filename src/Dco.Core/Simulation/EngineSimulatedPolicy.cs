@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dco.Core.Decisioning;
 using Dco.Core.Evaluation;
 
@@ -151,10 +152,12 @@ public sealed class EngineSimulatedPolicy : ISimulatedPolicy
 
         if (_log is not null)
         {
+            // Exactly what the request carried, in EngineTargetPolicy's vocabulary, so the log can rebuild it.
             var context = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["segment"] = _world.Segments[impression.Segment],
-                ["weather"] = _world.Weathers[impression.Weather],
+                ["geo"] = Geo,
+                [$"signal.{WeatherSignal}@{Geo}"] = impression.Weather.ToString(CultureInfo.InvariantCulture),
             };
             _logLineByImpression[impression.Index] = _log.Count;
             _log.Add(DecisionLogRecord.From(record, _snapshot.SlotNames, context, new DecisionOutcome(clicked, Converted: false, Value: 0)));

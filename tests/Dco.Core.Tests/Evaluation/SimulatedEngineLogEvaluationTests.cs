@@ -46,6 +46,46 @@ public sealed class SimulatedEngineLogEvaluationTests
         Assert.True(dr.EffectiveSampleSize < 0.01 * log.Count, $"ess {dr.EffectiveSampleSize:G4} of {log.Count}");
     }
 
+    [Fact]
+    public void Dr_of_a_learned_thompson_snapshot_on_a_uniform_log_matches_its_true_value()
+    {
+        // Learn a Thompson model in the simulator, freeze its snapshot, and evaluate it on a log the
+        // engine's uniform policy wrote: π comes from the snapshot itself (ProbabilityOf).
+        var learner = SimulationPolicies.Create(SimulationPolicies.Thompson, World, seed: 21);
+        new Simulator(World).Run([learner], new SimulationOptions { Impressions = 20_000, Seed = 8 });
+        var snapshot = learner.Snapshot;
+        var probabilities = new Dictionary<(int Segment, int Weather), double[]>();
+        double[] Distribution(int s, int w)
+        {
+            if (!probabilities.TryGetValue((s, w), out var d))
+            {
+                var request = new Dco.Core.Decisioning.DecisionRequest
+                {
+                    DecisionId = "truth",
+                    Consent = Dco.Core.Decisioning.ConsentLevel.Full,
+                    Time = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero),
+                    Segments = [World.Segments[s]],
+                    Context = new Dco.Core.Decisioning.RequestContext { Geo = EngineSimulatedPolicy.Geo },
+                    Signals = new Dco.Core.Decisioning.LiveSignals([new(EngineSimulatedPolicy.WeatherSignal, EngineSimulatedPolicy.Geo, w)]),
+                };
+                d = [.. Enumerable.Range(0, World.Combinations.Count).Select(c => snapshot.ProbabilityOf(request, ActionKey(c).Split('|')))];
+                probabilities[(s, w)] = d;
+            }
+
+            return d;
+        }
+
+        var (log, truth) = LogAndTruth(
+            SimulationPolicies.Uniform,
+            (phase, s, w) => Distribution(s, w).Select((p, c) => p * World.ClickProbability(phase, s, w, c)).Sum());
+        var target = new EngineTargetPolicy(snapshot, log, new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero));
+
+        var dr = new OffPolicyEvaluator(new OffPolicyOptions { Seed = 3 }).DoublyRobust(log, target);
+
+        Assert.True(Math.Abs(dr.Value - truth) < 4 * dr.StandardError, $"dr {dr.Value:G4} ± {dr.StandardError:G3}, truth {truth:G4}, ess {dr.EffectiveSampleSize:G4}");
+        Assert.StartsWith("factorized-thompson@", target.Name, StringComparison.Ordinal);
+    }
+
     private static (BanditLog Log, double Truth) LogAndTruth(string loggingPolicy, Func<int, int, int, double> trueCtr)
     {
         var policy = new EngineSimulatedPolicy(loggingPolicy, World, SimulationPolicies.Settings(loggingPolicy, World), seed: 11, keepDecisionLog: true);
@@ -55,11 +95,11 @@ public sealed class SimulatedEngineLogEvaluationTests
 
         // Truth over the logged viewers: segment and weather from the log, phase from the impression index.
         var segments = World.Segments.ToList();
-        var weathers = World.Weathers.ToList();
         var truth = policy.DecisionLog.Average(r =>
         {
             var index = int.Parse(r.DecisionId[(r.DecisionId.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
-            return trueCtr(index < report.ShiftAt ? 0 : 1, segments.IndexOf(r.Context["segment"]), weathers.IndexOf(r.Context["weather"]));
+            var weather = int.Parse(r.Context[$"signal.{EngineSimulatedPolicy.WeatherSignal}@{EngineSimulatedPolicy.Geo}"], CultureInfo.InvariantCulture);
+            return trueCtr(index < report.ShiftAt ? 0 : 1, segments.IndexOf(r.Context["segment"]), weather);
         });
         return (log, truth);
     }
