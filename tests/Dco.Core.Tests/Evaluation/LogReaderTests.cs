@@ -123,6 +123,28 @@ public sealed class LogReaderTests
     }
 
     [Fact]
+    public void Decision_log_reader_refuses_a_context_name_that_would_break_the_context_key()
+    {
+        var record = Record("d3", clicked: false) with { Context = new Dictionary<string, string> { ["a;b"] = "x" } };
+        var line = JsonSerializer.Serialize(record, EvaluationJsonContext.Default.DecisionLogRecord);
+
+        var error = Assert.Throws<FormatException>(() => DecisionLogReader.Read(new StringReader(line), "log.jsonl"));
+
+        Assert.Contains("context feature 'a;b'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decision_log_reader_keeps_the_features_behind_each_context_key_and_the_latest_time()
+    {
+        var line = JsonSerializer.Serialize(Record("d1", clicked: false), EvaluationJsonContext.Default.DecisionLogRecord);
+
+        var log = DecisionLogReader.Read(new StringReader(line), "log.jsonl");
+
+        Assert.Equal("family", log.ContextFeatures["segment=family;weather=rain"]["segment"]);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero), log.LatestDecisionAt);
+    }
+
+    [Fact]
     public void Decision_log_reader_rejects_malformed_json_with_its_line()
     {
         var error = Assert.Throws<FormatException>(() => DecisionLogReader.Read(new StringReader("{\"decisionId\": 3"), "log.jsonl"));

@@ -48,4 +48,16 @@ public sealed class TargetPolicyTests
         Assert.Equal(1, policy.Probability("x", "b", Log.Actions));
         Assert.Equal(1, policy.Probability("y", "a", Log.Actions));
     }
+
+    [Fact]
+    public void Engine_policy_needs_a_log_that_carries_context_features()
+    {
+        var campaign = Dco.Core.Simulation.EngineSimulatedPolicy.CampaignFor(
+            new Dco.Core.Simulation.SimulatedWorld(Dco.Core.Simulation.Scenarios.Standard), new Dco.Core.Decisioning.PolicySettings());
+        var snapshot = Dco.Core.Decisioning.CampaignSnapshot.Create(campaign);
+
+        var error = Assert.Throws<ArgumentException>(() => new EngineTargetPolicy(snapshot, Log, DateTimeOffset.UnixEpoch));
+
+        Assert.Contains("does not carry context features", error.Message, StringComparison.Ordinal);
+    }
 }
