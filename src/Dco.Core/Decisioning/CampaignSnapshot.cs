@@ -296,6 +296,14 @@ public sealed class CampaignSnapshot : ICreativeDecider
         {
             throw new ArgumentException($"Unknown consent level {request.Consent}.", nameof(request));
         }
+
+        if (request.Segments is null || request.Context is null || request.Signals is null || request.Frequency is null
+            || request.Context.Attributes is null)
+        {
+            throw new ArgumentException(
+                $"Decision request {request.DecisionId}: segments, context (and its attributes), signals and frequency must not be null; use empty values.",
+                nameof(request));
+        }
     }
 
     private static void Check(CompiledCampaign compiled, PolicyModel model)

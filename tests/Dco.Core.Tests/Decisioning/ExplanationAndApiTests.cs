@@ -138,6 +138,16 @@ public sealed class ExplanationAndApiTests
     }
 
     [Fact]
+    public void A_request_with_null_collections_is_rejected_with_its_id()
+    {
+        var snapshot = CampaignSnapshot.Create(TestCampaigns.Campaign(("headline", 3)));
+
+        var error = Assert.Throws<ArgumentException>(() => snapshot.Decide(TestCampaigns.Request("req-7") with { Segments = null! }));
+
+        Assert.Contains("req-7", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Signals_without_a_value_are_rejected()
     {
         var error = Assert.Throws<ArgumentException>(() => new LiveSignals([new SignalValue("weather.precipitation", "DE-BE", double.NaN)]));
