@@ -11,6 +11,9 @@ public sealed class DecisionBenchmarkConfig : ManualConfig
     public DecisionBenchmarkConfig()
     {
         AddColumn(StatisticColumn.Median, StatisticColumn.P95, new PercentileColumn(99), StatisticColumn.OperationsPerSecond);
+
+        // The shared 2-core build machines can take more than the default 2 minutes to build the generated project.
+        WithBuildTimeout(TimeSpan.FromMinutes(10));
     }
 
     /// <summary>BenchmarkDotNet has no built-in P99 column; this reads it from the measured statistics.</summary>

@@ -1,2 +1,3 @@
-Console.Error.WriteLine("usage: dco-cli <command> (commands arrive with the decision engine)");
-return 2;
+using Dco.Cli;
+
+return DcoCli.Create().Parse(args).Invoke();

@@ -67,15 +67,19 @@ internal static class ContextFeatures
         var inverse = linear.InverseA.AsSpan(asset * d * d, d * d);
         var mean = 0.0;
         var quadratic = 0.0;
+        // A⁻¹ is symmetric: the diagonal once plus twice the upper triangle halves the scattered reads.
         for (var i = 0; i < features.Length; i++)
         {
             var fi = features[i];
             mean += theta[fi];
             var row = inverse.Slice(fi * d, d);
-            for (var j = 0; j < features.Length; j++)
+            var offDiagonal = 0.0;
+            for (var j = i + 1; j < features.Length; j++)
             {
-                quadratic += row[features[j]];
+                offDiagonal += row[features[j]];
             }
+
+            quadratic += row[fi] + (2 * offDiagonal);
         }
 
         return mean + (linear.Alpha * Math.Sqrt(Math.Max(quadratic, 0)));
