@@ -19,6 +19,7 @@ trap cleanup EXIT
 source "$STATE/emulators.env"
 export DevHost__MasterKey="load-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 export DevHost__FunctionKeys__default="$DevHost__MasterKey-f"
+export TRACKING__keys="load1:$(head -c 32 /dev/urandom | base64 -w0)" PRIVACY__keys="load1:$(head -c 32 /dev/urandom | base64 -w0)"
 export DevHost__HostJsonPath="$ROOT/host.json" Logging__LogLevel__Default=Warning
 dotnet build "$ROOT/src/Dco.DevHost/Dco.DevHost.csproj" -c Release -nologo -v q -clp:ErrorsOnly -p:UseSharedCompilation=false >&2
 DEVHOST="$ROOT/src/Dco.DevHost/bin/Release/net10.0/Dco.DevHost.dll"
