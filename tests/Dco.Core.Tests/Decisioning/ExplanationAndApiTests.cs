@@ -8,6 +8,19 @@ public sealed class ExplanationAndApiTests
     private static readonly DateTimeOffset T0 = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public void Decide_chooses_one_asset_per_slot_with_exact_uniform_propensity()
+    {
+        var snapshot = CampaignSnapshot.Create(TestCampaigns.Campaign(("headline", 4), ("cta", 2)));
+
+        var decision = snapshot.Decide(TestCampaigns.Request(), 1);
+
+        Assert.False(decision.IsDefault);
+        Assert.Equal(2, decision.AssetIds.Count);
+        Assert.Equal(1.0 / 8, decision.Propensity, 12);
+        Assert.Equal(["headline", "cta"], decision.Assets.Select(a => a.Id.Split('-')[0]));
+    }
+
+    [Fact]
     public void Explanation_lists_fired_rules_exclusions_scores_modes_and_policy()
     {
         var campaign = TestCampaigns.Campaign(("headline", 3), ("image", 2)).WithPolicy(new PolicySettings

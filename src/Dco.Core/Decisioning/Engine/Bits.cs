@@ -24,17 +24,6 @@ internal static class Bits
         }
     }
 
-    public static int Count(ReadOnlySpan<ulong> words)
-    {
-        var count = 0;
-        foreach (var w in words)
-        {
-            count += BitOperations.PopCount(w);
-        }
-
-        return count;
-    }
-
     public static bool Any(ReadOnlySpan<ulong> words)
     {
         foreach (var w in words)

@@ -291,8 +291,6 @@ internal sealed class CompiledCampaign
 
     public (int First, int Second)[] InteractionPairs { get; }
 
-    public int GlobalWord(int asset) => SlotWordOffset[AssetSlot[asset]] + ((asset - SlotStart[AssetSlot[asset]]) >> 6);
-
     public void SetAsset(Span<ulong> words, int asset)
     {
         var local = asset - SlotStart[AssetSlot[asset]];
