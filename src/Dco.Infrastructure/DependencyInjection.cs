@@ -1,5 +1,6 @@
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Health;
+using Dco.Infrastructure.Learning;
 using Dco.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +16,7 @@ public static class DependencyInjection
         builder.Services.AddDcoStorage();
         builder.Services.AddDcoCosmos();
         builder.Services.AddSingleton<IDependencyProbe, CosmosDependencyProbe>();
+        builder.Services.AddDcoLearningLoop();
         return builder;
     }
 }
