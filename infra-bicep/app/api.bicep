@@ -110,6 +110,11 @@ var dcoSettings = {
   DURABLE__hubName: durableHubName
   TRACKING__keyVaultUri: keyVaultUri
   TRACKING__signingKeySecretName: signingKeySecretName
+  TRACKING__tokenLifetime: '7.00:00:00'
+  TRACKING__keyRefreshInterval: '00:05:00'
+  // Viewer pseudonymization key: versions of its own secret in the same vault (created like tracking-signing-key).
+  PRIVACY__keyVaultUri: keyVaultUri
+  PRIVACY__pseudonymizationKeySecretName: 'viewer-pseudonymization-key'
 }
 
 var openAiSettings = {

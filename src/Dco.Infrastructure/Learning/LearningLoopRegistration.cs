@@ -49,7 +49,7 @@ public static class LearningLoopRegistration
         return services;
     }
 
-    private static ISigningKeySource KeySource(string section, Uri? vault, string secretName, Dictionary<string, string> keys, string? activeKeyId, IServiceProvider services) =>
+    private static ISigningKeySource KeySource(string section, Uri? vault, string secretName, string? keys, string? activeKeyId, IServiceProvider services) =>
         vault is null
             ? new SettingsSigningKeySource(section, keys, activeKeyId)
             : new KeyVaultSigningKeySource(new SecretClient(vault, new DefaultAzureCredential()), secretName, services.GetRequiredService<TimeProvider>());
@@ -63,21 +63,21 @@ public static class LearningLoopRegistration
         public ValidateOptionsResult Validate(string? name, PrivacyOptions options) =>
             Check(PrivacyOptions.SectionName, options.KeyVaultUri, options.Keys, options.ActiveKeyId);
 
-        private static ValidateOptionsResult Check(string section, Uri? vault, Dictionary<string, string> keys, string? activeKeyId)
+        private static ValidateOptionsResult Check(string section, Uri? vault, string? keys, string? activeKeyId)
         {
-            if (vault is not null && keys.Count > 0)
+            if (vault is not null && !string.IsNullOrWhiteSpace(keys))
             {
-                return ValidateOptionsResult.Fail($"{section}: set either {section}__keyVaultUri (Azure) or {section}__keys__<id> (local), not both.");
+                return ValidateOptionsResult.Fail($"{section}: set either {section}__keyVaultUri (Azure) or {section}__keys (local), not both.");
             }
 
-            if (keys.Count == 0)
+            if (string.IsNullOrWhiteSpace(keys))
             {
                 return ValidateOptionsResult.Success;
             }
 
             try
             {
-                SettingsSigningKeySource.Build(section, keys, activeKeyId);
+                SettingsSigningKeySource.Build(section, SettingsSigningKeySource.ParseKeys(section, keys), activeKeyId);
                 return ValidateOptionsResult.Success;
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)

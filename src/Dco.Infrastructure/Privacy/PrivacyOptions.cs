@@ -6,7 +6,7 @@ namespace Dco.Infrastructure.Privacy;
 /// <summary>
 /// The viewer-pseudonymization key, bound from the <c>PRIVACY</c> section. In Azure: the enabled versions of
 /// the Key Vault secret <see cref="PseudonymizationKeySecretName"/> in the same vault as the tracking key
-/// (newest pseudonymizes, older ones are still looked up by delete); locally <c>PRIVACY__keys__&lt;id&gt;</c>.
+/// (newest pseudonymizes, older ones are still looked up by delete); locally <c>PRIVACY__keys</c> (<c>id:base64</c> pairs).
 /// </summary>
 public sealed class PrivacyOptions
 {
@@ -18,9 +18,9 @@ public sealed class PrivacyOptions
     [Required]
     public string PseudonymizationKeySecretName { get; set; } = "viewer-pseudonymization-key";
 
-    /// <summary>Local key ring: key id → base64 secret (32+ bytes). Never set in Azure.</summary>
+    /// <summary>Local key ring, <c>id:base64[,id:base64…]</c> (each secret 32+ random bytes). Never set in Azure.</summary>
     [LocalEmulatorOnly]
-    public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
+    public string? Keys { get; set; }
 
     /// <summary>Local only: which of <see cref="Keys"/> pseudonymizes (optional when there is one key).</summary>
     [LocalEmulatorOnly]

@@ -12,29 +12,44 @@ public interface ISigningKeySource
     Task<SigningKeyRing> LoadAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>A key ring from settings (<c>SECTION__keys__&lt;id&gt;</c> base64 secrets plus an active key id).</summary>
+/// <summary>A key ring from settings: <c>SECTION__keys</c> = <c>id:base64[,id:base64…]</c> plus an optional active key id.</summary>
 public sealed class SettingsSigningKeySource : ISigningKeySource
 {
     private readonly Lazy<SigningKeyRing> ring;
 
-    public SettingsSigningKeySource(string section, IReadOnlyDictionary<string, string> keys, string? activeKeyId)
+    public SettingsSigningKeySource(string section, string? keys, string? activeKeyId)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        Description = $"{section}__keys__<id> settings";
+        Description = $"{section}__keys setting";
         // Built on first use: a host that never signs or verifies (a health check) starts without keys.
-        ring = new Lazy<SigningKeyRing>(() => Build(section, keys, activeKeyId));
+        ring = new Lazy<SigningKeyRing>(() => Build(section, ParseKeys(section, keys), activeKeyId));
     }
 
     public string Description { get; }
 
     public Task<SigningKeyRing> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(ring.Value);
 
+    /// <summary>Splits <c>id:base64[,id:base64…]</c> into key id → base64 secret.</summary>
+    public static IReadOnlyDictionary<string, string> ParseKeys(string section, string? keys)
+    {
+        var parsed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in (keys ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = entry.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || !parsed.TryAdd(entry[..colon], entry[(colon + 1)..]))
+            {
+                throw new InvalidOperationException($"{section}__keys must be id:base64 pairs separated by commas, each id once.");
+            }
+        }
+
+        return parsed;
+    }
+
     /// <summary>Validates and builds the ring; every problem is named with its setting.</summary>
     public static SigningKeyRing Build(string section, IReadOnlyDictionary<string, string> keys, string? activeKeyId)
     {
         if (keys.Count == 0)
         {
-            throw new InvalidOperationException($"No signing key: set {section}__keys__<id> (base64, 32+ bytes) locally or {section}__keyVaultUri in Azure.");
+            throw new InvalidOperationException($"No signing key: set {section}__keys (id:base64, 32+ random bytes) locally or {section}__keyVaultUri in Azure.");
         }
 
         var parsed = new List<SigningKey>();
@@ -42,13 +57,13 @@ public sealed class SettingsSigningKeySource : ISigningKeySource
         {
             if (!SigningKeyRing.IsValidKeyId(id))
             {
-                throw new InvalidOperationException($"{section}__keys__{id}: a key id is 1-16 letters, digits, '_' or '-'.");
+                throw new InvalidOperationException($"{section}__keys: key id '{id}' must be 1-16 letters, digits, '_' or '-'.");
             }
 
             var secret = new byte[((value?.Length ?? 0) * 3 / 4) + 3];
             if (!Convert.TryFromBase64String(value ?? "", secret, out var written) || written < SigningKey.MinimumSecretLength)
             {
-                throw new InvalidOperationException($"{section}__keys__{id} must be base64 of at least {SigningKey.MinimumSecretLength} random bytes.");
+                throw new InvalidOperationException($"{section}__keys: key '{id}' must be base64 of at least {SigningKey.MinimumSecretLength} random bytes.");
             }
 
             parsed.Add(new SigningKey(id, secret[..written]));
@@ -57,7 +72,7 @@ public sealed class SettingsSigningKeySource : ISigningKeySource
         var active = string.IsNullOrEmpty(activeKeyId) ? (parsed.Count == 1 ? parsed[0].Id : null) : activeKeyId;
         if (active is null || !parsed.Exists(k => k.Id == active))
         {
-            throw new InvalidOperationException($"{section}__activeKeyId must name one of the keys in {section}__keys (have: {string.Join(", ", parsed.Select(k => k.Id))}).");
+            throw new InvalidOperationException($"{section}__activeKeyId must name one of the keys of {section}__keys (have: {string.Join(", ", parsed.Select(k => k.Id))}).");
         }
 
         return new SigningKeyRing(parsed, active);

@@ -6,7 +6,7 @@ namespace Dco.Infrastructure.Tracking;
 /// <summary>
 /// Tracking-token signing keys and lifetimes, bound from the <c>TRACKING</c> section. In Azure the keys are
 /// the enabled versions of the Key Vault secret <see cref="SigningKeySecretName"/> (newest signs, all verify);
-/// locally they come from <c>TRACKING__keys__&lt;id&gt;</c> (base64, at least 32 bytes) and <see cref="ActiveKeyId"/>.
+/// locally they come from <c>TRACKING__keys</c> (<c>id:base64</c> pairs, 32+ bytes each) and <see cref="ActiveKeyId"/>.
 /// </summary>
 public sealed class TrackingOptions
 {
@@ -27,9 +27,9 @@ public sealed class TrackingOptions
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Local key ring: key id → base64 secret (32+ bytes). Never set in Azure.</summary>
+    /// <summary>Local key ring, <c>id:base64[,id:base64…]</c> (each secret 32+ random bytes). Never set in Azure.</summary>
     [LocalEmulatorOnly]
-    public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
+    public string? Keys { get; set; }
 
     /// <summary>Local only: which of <see cref="Keys"/> signs new tokens (optional when there is one key).</summary>
     [LocalEmulatorOnly]
