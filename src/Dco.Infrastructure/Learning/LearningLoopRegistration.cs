@@ -38,7 +38,7 @@ public static class LearningLoopRegistration
             return new ViewerKeyRing(new SigningKeyCache(KeySource(PrivacyOptions.SectionName, o.KeyVaultUri, o.PseudonymizationKeySecretName, o.Keys, o.ActiveKeyId, sp)));
         });
         services.TryAddSingleton<ITrackingUrls, TrackingUrls>();
-        services.TryAddSingleton<TrafficClassifier>();
+        services.TryAddSingleton(_ => new TrafficClassifier());
         services.TryAddSingleton<TrackingRejections>();
         services.TryAddSingleton<TrackingEventRecorder>();
         services.TryAddSingleton<TrackingService>();
