@@ -22,6 +22,9 @@ public enum LearningOutcome
 
     /// <summary>Older than the learner's deduplication window: refused, nothing changed.</summary>
     TooOld,
+
+    /// <summary>The decision and the event were deleted (privacy request) before the message was processed.</summary>
+    Forgotten,
 }
 
 /// <summary>
@@ -40,6 +43,7 @@ public sealed partial class EventLearningService(
 
     private readonly CosmosDocumentStore<DecisionDocument> decisions = stores.For<DecisionDocument>(CosmosContainers.Decisions, d => d.Id, d => d.CampaignId);
     private readonly CosmosDocumentStore<CampaignDocument> campaigns = stores.For<CampaignDocument>(CosmosContainers.Campaigns, c => c.Id, c => c.Id);
+    private readonly CosmosDocumentStore<TrackingEventDocument> events = stores.For<TrackingEventDocument>(CosmosContainers.Events, e => e.Id, e => e.CampaignId);
     private readonly CosmosDocumentStore<ModelStateDocument> models = stores.For<ModelStateDocument>(CosmosContainers.Stats, m => m.Id, m => m.CampaignId);
     private readonly ConcurrentDictionary<string, CampaignCommitQueue> queues = new(StringComparer.Ordinal);
 
@@ -69,9 +73,18 @@ public sealed partial class EventLearningService(
     public async Task<LearningOutcome> ApplyAsync(LearningEventMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var decision = await decisions.ReadAsync(message.DecisionId, message.CampaignId, cancellationToken)
-            ?? throw new UnknownDecisionException(
+        var decision = await decisions.ReadAsync(message.DecisionId, message.CampaignId, cancellationToken);
+        if (decision is null)
+        {
+            if (await events.ReadAsync(message.EventId, message.CampaignId, cancellationToken) is null)
+            {
+                // Neither the decision nor the event is stored: a privacy deletion removed both. Nothing to learn.
+                return LearningOutcome.Forgotten;
+            }
+
+            throw new UnknownDecisionException(
                 $"Decision {message.DecisionId} of campaign {message.CampaignId} is not stored (not written yet, or past its TTL); event {message.EventId} cannot be learned.");
+        }
 
         var pending = new PendingEvent(message, decision.Value.Record);
         var queue = queues.GetOrAdd(message.CampaignId, id => new CampaignCommitQueue(id));

@@ -24,6 +24,17 @@ public sealed class PoisonEventTests(LearningLoopHost fixture)
             Kind = FeedbackKind.Impression,
             OccurredAt = DateTimeOffset.UtcNow,
         });
+        // The event was recorded, but its decision record has expired meanwhile.
+        await fixture.Events.UpsertAsync(new TrackingEventDocument
+        {
+            Id = EventIds.Impression("gone-" + marker),
+            CampaignId = campaign.Id,
+            DecisionId = "gone-" + marker,
+            Kind = FeedbackKind.Impression,
+            OccurredAt = DateTimeOffset.UtcNow,
+            RecordedAt = DateTimeOffset.UtcNow,
+            Enqueued = true,
+        });
         await fixture.SendEventMessageAsync(malformed);
         await fixture.SendEventMessageAsync(unknownDecision);
 
@@ -43,6 +54,29 @@ public sealed class PoisonEventTests(LearningLoopHost fixture)
 
         Assert.Equal(new[] { malformed, unknownDecision }.Order(StringComparer.Ordinal), poisoned.Order(StringComparer.Ordinal));
         Assert.Equal(1, counters?.Total.Impressions);
+    }
+
+    [SkippableFact]
+    public async Task A_message_whose_decision_and_event_were_deleted_for_privacy_is_dropped_not_poisoned()
+    {
+        LearningLoopHost.RequireEmulators();
+        var campaign = await fixture.SeedCampaignAsync("camp-" + Guid.NewGuid().ToString("N")[..10]);
+        var deleted = "deleted-" + Guid.NewGuid().ToString("N");
+        var forgotten = LearningLoopHost.MessageBody(new LearningEventMessage
+        {
+            EventId = EventIds.Impression(deleted),
+            CampaignId = campaign.Id,
+            DecisionId = deleted,
+            Kind = FeedbackKind.Impression,
+            OccurredAt = DateTimeOffset.UtcNow,
+        });
+
+        await fixture.SendEventMessageAsync(forgotten);
+        var poisoned = await WaitForPoisonAsync(fixture.Queues.GetQueueClient(StorageNames.EventsQueue + "-poison"), [forgotten], TimeSpan.FromSeconds(5));
+        var queued = (await fixture.Queues.GetQueueClient(StorageNames.EventsQueue).PeekMessagesAsync(32)).Value;
+
+        Assert.Empty(poisoned);
+        Assert.DoesNotContain(queued, m => m.Body.ToString() == forgotten);
     }
 
     private static async Task<List<string>> WaitForPoisonAsync(QueueClient poison, string[] expected, TimeSpan timeout)
