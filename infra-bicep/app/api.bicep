@@ -110,6 +110,21 @@ var dcoSettings = {
   DURABLE__hubName: durableHubName
   TRACKING__keyVaultUri: keyVaultUri
   TRACKING__signingKeySecretName: signingKeySecretName
+  TRACKING__tokenLifetime: '7.00:00:00'
+  TRACKING__keyRefreshInterval: '00:05:00'
+  // Viewer pseudonymization key: versions of its own secret in the same vault (created like tracking-signing-key).
+  PRIVACY__keyVaultUri: keyVaultUri
+  PRIVACY__pseudonymizationKeySecretName: 'viewer-pseudonymization-key'
+  // Serve-time path (docs/decisions/0008-serving-hot-path.md); tracking URLs start with the public base URL.
+  SERVING__publicBaseUrl: 'https://${name}.azurewebsites.net/'
+  SERVING__refreshInterval: '00:00:30'
+  SERVING__decisionRetention: '30.00:00:00'
+  SERVING__profileReadBudget: '00:00:00.025'
+  SERVING__viewerCacheSize: '200000'
+  SERVING__tcfVendorId: '0'
+  SERVING__openRtbBidCpm: '2.0'
+  SERVING__openRtbSeat: 'dco'
+  SERVING__seed: '20261128'
 }
 
 var openAiSettings = {

@@ -1,5 +1,6 @@
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Health;
+using Dco.Infrastructure.Learning;
 using Dco.Infrastructure.Serving;
 using Dco.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ public static class DependencyInjection
         builder.Services.AddDcoCosmos();
         builder.Services.AddSingleton<IDependencyProbe, CosmosDependencyProbe>();
         builder.Services.AddDcoServing();
+        builder.Services.AddDcoLearningLoop();
         return builder;
     }
 }

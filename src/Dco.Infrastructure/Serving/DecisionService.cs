@@ -2,10 +2,11 @@ using System.Globalization;
 using Dco.Core.Decisioning;
 using Dco.Core.Serving.Privacy;
 using Dco.Core.Serving.Rendering;
-using Dco.Core.Serving.Tracking;
+using Dco.Infrastructure.Privacy;
 using Dco.Infrastructure.Serving.Decisions;
 using Dco.Infrastructure.Serving.Snapshots;
 using Dco.Infrastructure.Serving.Viewers;
+using Dco.Infrastructure.Tracking;
 using Microsoft.Extensions.Options;
 
 namespace Dco.Infrastructure.Serving;
@@ -61,8 +62,8 @@ public sealed class DecisionService(
     ViewerStateCache viewers,
     DecisionLogWriter log,
     ConsentEvaluator consent,
-    ViewerPseudonymizer pseudonymizer,
-    TrackingTokenSigner signer,
+    ViewerKeyRing viewerKeys,
+    ITrackingUrls trackingUrls,
     TimeProvider time,
     IOptions<ServingOptions> options)
 {
@@ -98,7 +99,7 @@ public sealed class DecisionService(
             }
 
             // The raw id stops here: only its keyed hash is kept, logged or stored.
-            userKey = pseudonymizer.Pseudonymize(command.ViewerId);
+            userKey = viewerKeys.Pseudonymizer.Pseudonymize(command.ViewerId);
             var facts = await viewers.GetFactsAsync(userKey, cancellationToken);
             if (!facts.Known || facts.OptedOut)
             {
@@ -135,8 +136,7 @@ public sealed class DecisionService(
         };
 
         var decision = snapshot.Engine.Decide(request, DecisionRandom.ForDecision(options.Value.Seed, decisionId));
-        var expires = now + options.Value.TrackingTokenLifetime;
-        var impressionUrl = TrackingUrl(command.BaseUrl, "t/i", signer.Sign(new TrackingToken(TrackingEventKind.Impression, decisionId, snapshot.CampaignId, decision.CombinationKey, null, expires)));
+        var links = trackingUrls.LinksFor(decision.Record, command.BaseUrl);
         var assets = new List<ServedAsset>(decision.AssetIds.Count);
         var destinations = new Dictionary<string, string>(StringComparer.Ordinal);
         string? primaryClick = null;
@@ -148,15 +148,16 @@ public sealed class DecisionService(
             var destination = snapshot.DestinationOf(asset.Id);
             if (destination is not null)
             {
+                // Only assets with a server-side destination get a click URL: the click endpoint redirects there.
                 destinations[asset.Id] = destination;
-                clickUrl = TrackingUrl(command.BaseUrl, "t/c", signer.Sign(new TrackingToken(TrackingEventKind.Click, decisionId, snapshot.CampaignId, decision.CombinationKey, asset.Id, expires)));
+                clickUrl = links.ClickUrl(asset.Id);
                 primaryClick ??= clickUrl;
             }
 
             assets.Add(ToServed(snapshot.Engine.SlotNames[i], asset, clickUrl));
         }
 
-        var html = Render(snapshot.Template, assets, impressionUrl, primaryClick);
+        var html = Render(snapshot.Template, assets, links.ImpressionUrl, primaryClick);
         if (viewerStateUsed && !decision.IsDefault)
         {
             viewers.RecordServed(userKey, snapshot.CampaignId, decision.AssetIds, decision.CombinationKey);
@@ -173,7 +174,7 @@ public sealed class DecisionService(
                 TimeToLive = (int)options.Value.DecisionRetention.TotalSeconds,
             },
             cancellationToken);
-        return (new DecideResult(decision, snapshot, assets, html, impressionUrl, primaryClick, evaluation, viewerStateUsed), null);
+        return (new DecideResult(decision, snapshot, assets, html, links.ImpressionUrl, primaryClick, evaluation, viewerStateUsed), null);
     }
 
     private static ServedAsset ToServed(string slot, AssetDefinition asset, string? clickUrl)
@@ -216,9 +217,6 @@ public sealed class DecisionService(
 
         return CreativeRenderer.Render(template, values).Html;
     }
-
-    private static string TrackingUrl(Uri baseUrl, string route, string token) =>
-        new Uri(baseUrl, $"api/{route}?t={Uri.EscapeDataString(token)}").ToString();
 
     private static int? ParseInt(string? value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;

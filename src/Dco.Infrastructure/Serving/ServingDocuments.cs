@@ -39,6 +39,9 @@ public sealed record ModelStateDocument
     public required LearnerStateDocument State { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Billable impressions, clicks, conversions and value per asset, combination and segment, updated with <see cref="State"/>.</summary>
+    public Learning.CampaignCountersDocument? Counters { get; init; }
 }
 
 /// <summary>

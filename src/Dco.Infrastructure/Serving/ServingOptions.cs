@@ -10,13 +10,13 @@ public sealed class ServingOptions
     /// <summary>Base URL of this app as ad platforms reach it (tracking URLs start with it); unset: the request's own host.</summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>The configured public base URL, or the one the request came in on when none (or an empty one) is set.</summary>
+    public Uri BaseUrlFor(string scheme, string host) =>
+        PublicBaseUrl is { IsAbsoluteUri: true } configured ? configured : new Uri($"{scheme}://{host}/");
+
     /// <summary>How often campaigns, models and signals are reloaded when nothing announced a change.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Lifetime of tracking tokens (impression and click URLs).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
-    public TimeSpan TrackingTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long decision records are kept (Cosmos TTL): conversions later than this no longer join.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]

@@ -1,5 +1,7 @@
 using Dco.Core.Serving.Privacy;
 using Dco.Infrastructure.Campaigns;
+using Dco.Infrastructure.Learning;
+using Dco.Infrastructure.Privacy;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Serving.Decisions;
 using Dco.Infrastructure.Serving.Signals;
@@ -24,6 +26,9 @@ internal static class ServingRegistration
         AddHosted<ServingSnapshotCache>(services);
         AddHosted<ViewerStateCache>(services);
         AddHosted<DecisionLogWriter>(services);
+        services.AddSingleton<IViewerStateListener>(sp => sp.GetRequiredService<ViewerStateCache>());
+        services.AddSingleton<IViewerStateListener>(sp => sp.GetRequiredService<DecisionLogWriter>());
+        services.AddSingleton<IModelChangeNotifier, SnapshotInvalidation>();
         services.AddSingleton(sp => new ConsentEvaluator(new ConsentPolicy(sp.GetRequiredService<IOptions<ServingOptions>>().Value.TcfVendorId)));
         services.AddSingleton<DecisionService>();
         services.AddSingleton(sp => new Dco.Core.Serving.OpenRtb.RegulationGate(sp.GetRequiredService<ConsentEvaluator>()));

@@ -21,7 +21,7 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Request too large", $"The body must be at most {MaxBodyBytes} bytes.");
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too large", $"The body must be at most {MaxBodyBytes} bytes.");
         }
 
         DecideRequestBody? body;
@@ -31,19 +31,19 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         }
         catch (JsonException ex)
         {
-            return Problems.Validation(string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.'), "Not valid JSON for this field: " + ex.Message);
+            return Problems.MalformedJson(ex);
         }
 
         var errors = Validate(body);
         if (errors.Count > 0)
         {
-            return Problems.Validation(errors);
+            return Problems.Validation("See 'errors' for each field that needs a change.", errors);
         }
 
         var explain = string.Equals(request.Query["explain"], "true", StringComparison.OrdinalIgnoreCase);
         if (explain && !AuthLevelClaims.IsAdmin(request.HttpContext))
         {
-            return Problems.Status(StatusCodes.Status403Forbidden, "Explanations need the admin key", "explain=true is answered only to requests authorized with the admin (master) key.");
+            return Problems.Create(StatusCodes.Status403Forbidden, "Explanations need the admin key", "explain=true is answered only to requests authorized with the admin (master) key.");
         }
 
         var command = ToCommand(body!, request);
@@ -51,7 +51,7 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         if (failure is not null)
         {
             return failure.Kind == DecideFailureKind.UnknownCampaign
-                ? Problems.Status(StatusCodes.Status404NotFound, "Unknown campaign", failure.Message)
+                ? Problems.Create(StatusCodes.Status404NotFound, "Unknown campaign", failure.Message)
                 : Problems.Validation(failure.Field, failure.Message);
         }
 
@@ -87,7 +87,7 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         var consent = body.Consent ?? new ConsentBody();
         var gpc = request.Headers["Sec-GPC"].ToString().Trim() == "1";
         var context = body.Context ?? new ContextBody();
-        var baseUrl = options.Value.PublicBaseUrl ?? new Uri($"{request.Scheme}://{request.Host}/");
+        var baseUrl = options.Value.BaseUrlFor(request.Scheme, request.Host.Value ?? "localhost");
         return new DecideCommand(
             body.CampaignId,
             body.PlacementId,

@@ -21,7 +21,7 @@ public sealed class BidFunction(OpenRtbBidder bidder, IOptions<ServingOptions> o
         await request.Body.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length > MaxBodyBytes)
         {
-            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Request too large", $"A bid request must be at most {MaxBodyBytes} bytes.");
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too large", $"A bid request must be at most {MaxBodyBytes} bytes.");
         }
 
         if (!OpenRtbJson.TryParseRequest(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var bidRequest, out var parseError))
@@ -33,11 +33,11 @@ public sealed class BidFunction(OpenRtbBidder bidder, IOptions<ServingOptions> o
         if (errors.Count > 0)
         {
             return Problems.Validation(
-                errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-                "The bid request does not follow the OpenRTB 2.6 object model.");
+                "The bid request does not follow the OpenRTB 2.6 object model.",
+                errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
         }
 
-        var baseUrl = options.Value.PublicBaseUrl ?? new Uri($"{request.Scheme}://{request.Host}/");
+        var baseUrl = options.Value.BaseUrlFor(request.Scheme, request.Host.Value ?? "localhost");
         var (response, noBid) = await bidder.BidAsync(bidRequest!, baseUrl, cancellationToken);
         if (response is null)
         {

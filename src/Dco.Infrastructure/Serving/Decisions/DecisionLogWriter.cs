@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Dco.Infrastructure.Cosmos;
+using Dco.Infrastructure.Privacy;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,10 +11,14 @@ namespace Dco.Infrastructure.Serving.Decisions;
 /// Writes decision records off the hot path: <c>decide</c> enqueues and answers; this writes them to
 /// the <c>decisions</c> container in the background (with their TTL). The queue is bounded: when it is
 /// full, decide waits for room rather than dropping a record that learning and OPE need. Records still
-/// queued at shutdown are written before the host stops.
+/// queued at shutdown are written before the host stops. A record still queued when its viewer opts
+/// out or is deleted is written without the viewer's key (learning keeps it; nothing links it to them).
 /// </summary>
-public sealed partial class DecisionLogWriter(CosmosStores stores, ILogger<DecisionLogWriter> logger) : BackgroundService
+public sealed partial class DecisionLogWriter(CosmosStores stores, TimeProvider time, ILogger<DecisionLogWriter> logger) : BackgroundService, IViewerStateListener
 {
+    private static readonly TimeSpan ForgetFor = TimeSpan.FromMinutes(10);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> forgotten = new(StringComparer.Ordinal);
+
     private const int Capacity = 50_000;
     private const int Writers = 8;
 
@@ -30,6 +36,19 @@ public sealed partial class DecisionLogWriter(CosmosStores stores, ILogger<Decis
     public ValueTask EnqueueAsync(DecisionDocument document, CancellationToken cancellationToken) =>
         queue.Writer.TryWrite(document) ? ValueTask.CompletedTask : queue.Writer.WriteAsync(document, cancellationToken);
 
+    public void Forget(string userKey)
+    {
+        var now = time.GetUtcNow();
+        forgotten[userKey] = now;
+        foreach (var (key, at) in forgotten)
+        {
+            if (at + ForgetFor < now)
+            {
+                forgotten.TryRemove(key, out _);
+            }
+        }
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => DrainAsync()));
 
@@ -42,8 +61,9 @@ public sealed partial class DecisionLogWriter(CosmosStores stores, ILogger<Decis
     private async Task DrainAsync()
     {
         // Not cancelled by the stopping token: the channel completes at stop and the rest is written.
-        await foreach (var document in queue.Reader.ReadAllAsync())
+        await foreach (var queued in queue.Reader.ReadAllAsync())
         {
+            var document = queued.UserKey.Length > 0 && forgotten.ContainsKey(queued.UserKey) ? queued with { UserKey = "" } : queued;
             for (var attempt = 1; ; attempt++)
             {
                 try

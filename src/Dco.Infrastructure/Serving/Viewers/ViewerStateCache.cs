@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dco.Core.Decisioning;
 using Dco.Infrastructure.Cosmos;
+using Dco.Infrastructure.Privacy;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ public sealed record ViewerFacts(bool Known, bool OptedOut, IReadOnlyList<string
 /// counted in memory at once (so caps hold between two requests of the same viewer) and written
 /// behind to the profile, patching only this campaign's frequency so concurrent opt-outs are kept.
 /// </summary>
-public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider time, IOptions<ServingOptions> options, ILogger<ViewerStateCache> logger) : BackgroundService
+public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider time, IOptions<ServingOptions> options, ILogger<ViewerStateCache> logger) : BackgroundService, IViewerStateListener
 {
     private static readonly TimeSpan FactsLifetime = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan FrequencyHorizon = TimeSpan.FromDays(30);

@@ -1,0 +1,115 @@
+using Dco.Core.Serving.Privacy;
+using Dco.Infrastructure.Cosmos;
+using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Tracking;
+
+namespace Dco.Infrastructure.Privacy;
+
+/// <summary>What a privacy request changed (all zero on a repeat: both requests are idempotent).</summary>
+public sealed record PrivacyResult(int ProfilesChanged, int DecisionsDeleted, int EventsDeleted);
+
+/// <summary>
+/// Opt-out (stop personalizing: <see cref="ProfileDocument.OptedOut"/>, segments cleared) and delete
+/// (profile, decision records and their events) for a raw viewer id, which is pseudonymized first and never stored.
+/// </summary>
+public sealed class ViewerPrivacyService(ViewerKeyRing keys, CosmosStores stores, IEnumerable<IViewerStateListener> listeners)
+{
+    /// <summary>How long an opt-out is remembered (13 months, the usual consent lifetime).</summary>
+    public static readonly TimeSpan OptOutRetention = TimeSpan.FromDays(395);
+
+    private const int MaxAttempts = 10;
+
+    private readonly CosmosDocumentStore<ProfileDocument> profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
+    private readonly CosmosDocumentStore<DecisionDocument> decisions = stores.For<DecisionDocument>(CosmosContainers.Decisions, d => d.Id, d => d.CampaignId);
+    private readonly CosmosDocumentStore<TrackingEventDocument> events = stores.For<TrackingEventDocument>(CosmosContainers.Events, e => e.Id, e => e.CampaignId);
+
+    /// <summary>Null when the id is usable, else the field error.</summary>
+    public static string? Validate(string? rawViewerId) => ViewerPseudonymizer.Validate(rawViewerId);
+
+    public async Task<PrivacyResult> OptOutAsync(string rawViewerId, CancellationToken cancellationToken)
+    {
+        var userKey = keys.Pseudonymizer.Pseudonymize(rawViewerId);
+        Forget(userKey);
+        var ttl = (int)OptOutRetention.TotalSeconds;
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var stored = await profiles.ReadAsync(userKey, userKey, cancellationToken);
+            if (stored is null)
+            {
+                var created = await profiles.CreateAsync(new ProfileDocument { Id = userKey, UserKey = userKey, OptedOut = true, TimeToLive = ttl }, cancellationToken);
+                if (created.Succeeded)
+                {
+                    return new PrivacyResult(1, 0, 0);
+                }
+
+                continue;
+            }
+
+            if (stored.Value.OptedOut && stored.Value.Segments.Count == 0)
+            {
+                return new PrivacyResult(0, 0, 0);
+            }
+
+            var replaced = await profiles.ReplaceAsync(stored.Value with { OptedOut = true, Segments = [], TimeToLive = ttl }, stored.ETag, cancellationToken);
+            if (replaced.Succeeded)
+            {
+                return new PrivacyResult(1, 0, 0);
+            }
+        }
+
+        throw new InvalidOperationException($"The profile kept changing during {MaxAttempts} opt-out attempts; try again.");
+    }
+
+    public async Task<PrivacyResult> DeleteAsync(string rawViewerId, CancellationToken cancellationToken)
+    {
+        int profilesDeleted = 0, decisionsDeleted = 0, eventsDeleted = 0;
+        foreach (var userKey in keys.AllUserKeys(rawViewerId))
+        {
+            Forget(userKey);
+            if (await profiles.DeleteAsync(userKey, userKey, cancellationToken))
+            {
+                profilesDeleted++;
+            }
+
+            var viewerDecisions = new List<DecisionDocument>();
+            await foreach (var decision in decisions.FindAcrossPartitionsAsync("userKey", userKey, cancellationToken))
+            {
+                viewerDecisions.Add(decision);
+            }
+
+            foreach (var decision in viewerDecisions)
+            {
+                // Events first: if this is interrupted, a retry still finds the decision and its events.
+                var query = new DocumentQuery("SELECT * FROM c WHERE c.decisionId = @decisionId").WithParameter("@decisionId", decision.Id);
+                var decisionEvents = new List<TrackingEventDocument>();
+                await foreach (var trackingEvent in events.QueryAsync(decision.CampaignId, query, cancellationToken))
+                {
+                    decisionEvents.Add(trackingEvent);
+                }
+
+                foreach (var trackingEvent in decisionEvents)
+                {
+                    if (await events.DeleteAsync(trackingEvent.Id, trackingEvent.CampaignId, cancellationToken))
+                    {
+                        eventsDeleted++;
+                    }
+                }
+
+                if (await decisions.DeleteAsync(decision.Id, decision.CampaignId, cancellationToken))
+                {
+                    decisionsDeleted++;
+                }
+            }
+        }
+
+        return new PrivacyResult(profilesDeleted, decisionsDeleted, eventsDeleted);
+    }
+
+    private void Forget(string userKey)
+    {
+        foreach (var listener in listeners)
+        {
+            listener.Forget(userKey);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dco.Core.Decisioning;
+using Dco.Core.Serving.Tracking;
+using Microsoft.Extensions.Options;
+
+namespace Dco.Infrastructure.Tracking;
+
+/// <summary>The signer over the current tracking key ring (rebuilt when the ring is refreshed).</summary>
+public sealed class TrackingKeyRing(SigningKeyCache keys, TimeProvider time)
+{
+    private volatile SignerForRing? current;
+
+    public TrackingTokenSigner Signer
+    {
+        get
+        {
+            var ring = keys.Current;
+            var cached = current;
+            if (cached is not null && ReferenceEquals(cached.Ring, ring))
+            {
+                return cached.Signer;
+            }
+
+            var fresh = new SignerForRing(ring, new TrackingTokenSigner(ring, time));
+            current = fresh;
+            return fresh.Signer;
+        }
+    }
+
+    public Task RefreshAsync(CancellationToken cancellationToken) => keys.RefreshAsync(cancellationToken);
+
+    private sealed record SignerForRing(SigningKeyRing Ring, TrackingTokenSigner Signer);
+}
+
+/// <summary>Routes of the tracking endpoints (under the <c>api</c> prefix).</summary>
+public static class TrackingRoutes
+{
+    public const string Impression = "t/i";
+    public const string Click = "t/c";
+    public const string Conversions = "conversions";
+    public const string TokenParameter = "t";
+}
+
+/// <summary>Signed impression-pixel and click URLs of one decision, for decide and the OpenRTB bid.</summary>
+public interface ITrackingUrls
+{
+    /// <param name="decision">The decision served (its id, campaign, chosen assets and time).</param>
+    /// <param name="baseUrl">Public base address of the app, e.g. <c>https://dco.example.com/</c>; <c>api/t/…</c> is appended.</param>
+    TrackingLinks LinksFor(DecisionRecord decision, Uri baseUrl);
+}
+
+/// <summary>The impression URL and one click URL per chosen asset (click tokens name the asset; the destination stays server-side).</summary>
+public sealed class TrackingLinks(string impressionUrl, IReadOnlyDictionary<string, string> clickUrls)
+{
+    public string ImpressionUrl { get; } = impressionUrl;
+
+    public IReadOnlyDictionary<string, string> ClickUrls { get; } = clickUrls;
+
+    /// <summary>The click URL for an asset of the decision.</summary>
+    /// <exception cref="ArgumentException">The asset was not chosen in this decision.</exception>
+    public string ClickUrl(string assetId) =>
+        ClickUrls.TryGetValue(assetId, out var url) ? url : throw new ArgumentException($"Asset '{assetId}' is not part of this decision.", nameof(assetId));
+}
+
+public sealed class TrackingUrls(TrackingKeyRing keys, IOptions<TrackingOptions> options) : ITrackingUrls
+{
+    public TrackingLinks LinksFor(DecisionRecord decision, Uri baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        var signer = keys.Signer;
+        var expires = decision.DecidedAt + options.Value.TokenLifetime;
+        var combination = Combinations.IdOf(decision.AssetIds);
+        var root = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl.AbsoluteUri : baseUrl.AbsoluteUri + "/";
+
+        var impression = signer.Sign(new TrackingToken(TrackingEventKind.Impression, decision.DecisionId, decision.CampaignId, combination, null, expires));
+        var clicks = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var assetId in decision.AssetIds)
+        {
+            var click = signer.Sign(new TrackingToken(TrackingEventKind.Click, decision.DecisionId, decision.CampaignId, combination, assetId, expires));
+            clicks[assetId] = $"{root}api/{TrackingRoutes.Click}?{TrackingRoutes.TokenParameter}={click}";
+        }
+
+        return new TrackingLinks($"{root}api/{TrackingRoutes.Impression}?{TrackingRoutes.TokenParameter}={impression}", clicks);
+    }
+}
+
+/// <summary>The id of a combination (one asset per slot, slot order): readable when short, hashed when long.</summary>
+public static class Combinations
+{
+    private const int MaximumReadableBytes = 120;
+
+    public static string IdOf(IReadOnlyList<string> assetIds)
+    {
+        ArgumentNullException.ThrowIfNull(assetIds);
+        var joined = string.Join('+', assetIds);
+        if (joined.Length > 0 && Encoding.UTF8.GetByteCount(joined) <= MaximumReadableBytes)
+        {
+            return joined;
+        }
+
+        return "h_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(joined)))[..32];
+    }
+}

@@ -1,0 +1,123 @@
+using Dco.Core.Decisioning;
+using Dco.Core.Serving.Tracking;
+using Dco.Infrastructure.Tracking;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dco.Functions.Tests.Tracking;
+
+public sealed class TrackingKeysAndUrlsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    private static string Secret(byte fill) => Convert.ToBase64String(Enumerable.Repeat(fill, 32).ToArray());
+
+    private static DecisionRecord Record() => new()
+    {
+        DecisionId = "dec-1",
+        CampaignId = "camp-1",
+        CampaignVersion = "1",
+        PolicyName = "uniform",
+        PolicyVersion = "1.0",
+        DecidedAt = Now,
+        Consent = ConsentLevel.Full,
+        AssetIds = ["headline-1", "image-2"],
+        Propensity = 0.25,
+    };
+
+    private static (TrackingUrls Urls, TrackingKeyRing Ring) Build(string keys, string? active, FakeTimeProvider time)
+    {
+        var ring = new TrackingKeyRing(new SigningKeyCache(new SettingsSigningKeySource("TRACKING", keys, active)), time);
+        return (new TrackingUrls(ring, Options.Create(new TrackingOptions())), ring);
+    }
+
+    private static string TokenOf(string url) => url[(url.IndexOf("?t=", StringComparison.Ordinal) + 3)..];
+
+    [Fact]
+    public void Click_urls_carry_a_signed_token_naming_the_asset_and_never_a_destination()
+    {
+        var time = new FakeTimeProvider(Now);
+        var (urls, ring) = Build($"k1:{Secret(1)}", null, time);
+
+        var links = urls.LinksFor(Record(), new Uri("https://dco.example.com"));
+
+        Assert.StartsWith("https://dco.example.com/api/t/c?t=", links.ClickUrl("image-2"), StringComparison.Ordinal);
+        var verified = ring.Signer.Verify(TokenOf(links.ClickUrl("image-2")), TrackingEventKind.Click);
+        Assert.True(verified.IsValid);
+        Assert.Equal(("dec-1", "camp-1", "image-2", "headline-1+image-2"), (verified.Token!.DecisionId, verified.Token.CampaignId, verified.Token.AssetId, verified.Token.CombinationId));
+        Assert.DoesNotContain("shop", links.ClickUrl("image-2"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Impression_token_expires_after_the_configured_lifetime()
+    {
+        var time = new FakeTimeProvider(Now);
+        var (urls, ring) = Build($"k1:{Secret(1)}", null, time);
+        var token = TokenOf(urls.LinksFor(Record(), new Uri("https://dco.example.com/")).ImpressionUrl);
+
+        time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(5));
+
+        Assert.Equal(TrackingTokenStatus.Expired, ring.Signer.Verify(token, TrackingEventKind.Impression).Status);
+    }
+
+    [Fact]
+    public void A_token_signed_before_rotation_still_verifies_when_a_new_key_becomes_active()
+    {
+        var time = new FakeTimeProvider(Now);
+        var (before, _) = Build($"old:{Secret(1)}", null, time);
+        var token = TokenOf(before.LinksFor(Record(), new Uri("https://x.example/")).ClickUrl("headline-1"));
+
+        var (after, ring) = Build($"old:{Secret(1)},new:{Secret(2)}", "new", time);
+        var fresh = TokenOf(after.LinksFor(Record(), new Uri("https://x.example/")).ClickUrl("headline-1"));
+
+        Assert.True(ring.Signer.Verify(token, TrackingEventKind.Click).IsValid);
+        Assert.Equal("new", ring.Signer.Verify(fresh, TrackingEventKind.Click).KeyId);
+    }
+
+    [Theory]
+    [InlineData("k1:c2hvcnQ=", "at least 32")]
+    [InlineData("no-colon", "id:base64")]
+    [InlineData("bad id!:AAAA", "must be 1-16")]
+    public void Bad_local_key_settings_fail_with_the_setting_named(string keys, string expected)
+    {
+        var source = new SettingsSigningKeySource("TRACKING", keys, null);
+
+        var error = Assert.Throws<InvalidOperationException>(() => source.LoadAsync(CancellationToken.None).GetAwaiter().GetResult());
+
+        Assert.Contains("TRACKING__keys", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Key_Vault_versions_make_a_ring_where_the_newest_signs_and_all_verify()
+    {
+        var ring = KeyVaultSigningKeySource.ToRing("tracking-signing-key",
+        [
+            new KeyVaultSecretVersion("0123456789abcdef0123456789abcdef", Now.AddDays(-30), Secret(1)),
+            new KeyVaultSecretVersion("fedcba9876543210fedcba9876543210", Now.AddDays(-1), Secret(2)),
+        ]);
+
+        Assert.Equal("fedcba9876543210", ring.Active.Id);
+        Assert.True(ring.TryGetKey("0123456789abcdef", out _));
+    }
+
+    [Fact]
+    public void Key_Vault_without_an_enabled_version_says_what_to_create()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => KeyVaultSigningKeySource.ToRing("tracking-signing-key", []));
+
+        Assert.Contains("no enabled version", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Long_combinations_get_a_short_stable_hashed_id()
+    {
+        var assets = Enumerable.Range(0, 12).Select(i => $"asset-with-a-rather-long-id-{i}").ToArray();
+
+        var id = Combinations.IdOf(assets);
+
+        Assert.StartsWith("h_", id, StringComparison.Ordinal);
+        Assert.Equal(id, Combinations.IdOf([.. assets]));
+        Assert.NotEqual(id, Combinations.IdOf([.. assets.Reverse()]));
+    }
+}
