@@ -1,0 +1,477 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+
+namespace Dco.Core.Serving.Rendering;
+
+/// <summary>Compiled template or the errors that stopped compilation.</summary>
+public sealed record TemplateCompilation(CreativeTemplate? Template, IReadOnlyList<TemplateError> Errors)
+{
+    public bool IsSuccess => Template is not null;
+}
+
+/// <summary>Rendered HTML or the errors (missing values, refused URLs) that stopped rendering.</summary>
+public sealed record CreativeRenderResult(string? Html, IReadOnlyList<TemplateError> Errors)
+{
+    public bool IsSuccess => Html is not null;
+}
+
+/// <summary>
+/// Renders a campaign's creative template with <c>{{name}}</c> placeholders (names of letters, digits,
+/// '_', '-', '.', e.g. <c>{{headline.text}}</c>, <c>{{image.url}}</c>, <c>{{click_url}}</c>).
+/// </summary>
+/// <remarks>
+/// Compilation walks the template with a small HTML tokenizer and fixes each placeholder's context:
+/// element text and quoted attribute values are HTML-encoded; at the start of a URL attribute (href, src,
+/// action, …) the value must be an absolute http(s) URL with no whitespace or control characters
+/// (javascript:, data:, vbscript: and relative URLs are refused); later in a URL attribute it is
+/// percent-encoded. Placeholders inside script/style, comments, event-handler (on*) or style/srcdoc/srcset
+/// attributes, unquoted attribute values or tag syntax are template errors: no escaping makes those safe.
+/// Values are never interpreted as template syntax.
+/// </remarks>
+public sealed class CreativeRenderer
+{
+    /// <summary>Longest template accepted.</summary>
+    public const int MaximumTemplateLength = 256 * 1024;
+
+    // Keeps non-ASCII text readable while still encoding every HTML-significant character.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+    private static readonly UrlEncoder Url = UrlEncoder.Create(UnicodeRanges.All);
+
+    private static readonly HashSet<string> UrlAttributes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "href", "src", "action", "formaction", "poster", "background", "cite", "data", "codebase",
+        "longdesc", "usemap", "xlink:href", "manifest", "ping", "icon", "dynsrc", "lowsrc",
+    };
+
+    private static readonly HashSet<string> ForbiddenAttributes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "style", "srcdoc", "srcset", "imagesrcset", "content", "http-equiv",
+    };
+
+    public static TemplateCompilation Compile(string template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        if (template.Length > MaximumTemplateLength)
+        {
+            return new(null, [new TemplateError(null, 0, $"The template is longer than {MaximumTemplateLength} characters.")]);
+        }
+
+        return new TemplateCompiler(template).Compile();
+    }
+
+    /// <summary>Renders <paramref name="template"/>; every placeholder needs a value (empty is fine except for a URL).</summary>
+    public static CreativeRenderResult Render(CreativeTemplate template, IReadOnlyDictionary<string, string?> values)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(values);
+        List<TemplateError>? errors = null;
+        var html = new StringBuilder(template.LiteralLength + 256);
+        foreach (var segment in template.Segments)
+        {
+            if (segment.Placeholder is not { } name)
+            {
+                html.Append(segment.Literal);
+                continue;
+            }
+
+            if (!values.TryGetValue(name, out var value) || value is null)
+            {
+                (errors ??= []).Add(new TemplateError(name, -1, $"No value for {{{{{name}}}}}."));
+                continue;
+            }
+
+            switch (segment.Context)
+            {
+                case PlaceholderContext.Text:
+                case PlaceholderContext.Attribute:
+                    html.Append(Html.Encode(value));
+                    break;
+                case PlaceholderContext.UrlComponent:
+                    html.Append(Url.Encode(value));
+                    break;
+                case PlaceholderContext.Url:
+                    var problem = CheckUrl(value);
+                    if (problem is not null)
+                    {
+                        (errors ??= []).Add(new TemplateError(name, -1, $"{{{{{name}}}}} {problem}"));
+                        continue;
+                    }
+
+                    html.Append(Html.Encode(value));
+                    break;
+            }
+        }
+
+        return errors is null ? new(html.ToString(), []) : new(null, errors);
+    }
+
+    /// <summary>Null when <paramref name="value"/> is an absolute http(s) URL safe to put in an attribute; otherwise why not.</summary>
+    public static string? CheckUrl(string value)
+    {
+        if (value.Length == 0)
+        {
+            return "is empty; a URL is required.";
+        }
+
+        foreach (var c in value)
+        {
+            if (c <= ' ' || c == '\u007f' || char.IsControl(c) || char.IsWhiteSpace(c))
+            {
+                return "contains whitespace or control characters; percent-encode them.";
+            }
+        }
+
+        // On Unix, Uri reads "/x" and "//host/x" as absolute file paths: refuse them as relative first.
+        if (value[0] is '/' or '\\' || !Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        {
+            return "is not an absolute URL.";
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return $"uses the '{uri.Scheme}' scheme; only http and https are allowed.";
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return "carries credentials (user:password@), which are not allowed.";
+        }
+
+        return null;
+    }
+
+    private enum State
+    {
+        Data,
+        TagOpen,
+        TagName,
+        BeforeAttributeName,
+        AttributeName,
+        AfterAttributeName,
+        BeforeAttributeValue,
+        AttributeValueDouble,
+        AttributeValueSingle,
+        AttributeValueUnquoted,
+        Comment,
+        Declaration,
+        RawText,
+    }
+
+    private sealed class TemplateCompiler(string text)
+    {
+        private readonly List<TemplateSegment> segments = [];
+        private readonly List<TemplateError> errors = [];
+        private readonly StringBuilder literal = new();
+        private readonly StringBuilder tagName = new();
+        private readonly StringBuilder attributeName = new();
+        private int literalLength;
+        private bool isEndTag;
+        private bool attributeValueEmpty;
+        private int commentStart;
+        private string? rawTextTag;
+
+        public TemplateCompilation Compile()
+        {
+            var state = State.Data;
+            var i = 0;
+            while (i < text.Length)
+            {
+                if (text[i] == '{' && i + 1 < text.Length && text[i + 1] == '{')
+                {
+                    i = Placeholder(i, state);
+                    continue;
+                }
+
+                var c = text[i];
+                literal.Append(c);
+                state = Step(state, c, i);
+                i++;
+            }
+
+            if (state is not (State.Data or State.RawText))
+            {
+                errors.Add(new TemplateError(null, text.Length, "The template ends inside a tag, attribute or comment."));
+            }
+            else if (state == State.RawText)
+            {
+                errors.Add(new TemplateError(null, text.Length, $"The <{rawTextTag}> element is never closed."));
+            }
+
+            Flush();
+            return errors.Count > 0 ? new(null, errors) : new(new CreativeTemplate(segments, literalLength), []);
+        }
+
+        private int Placeholder(int start, State state)
+        {
+            var close = text.IndexOf("}}", start + 2, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                errors.Add(new TemplateError(null, start, "'{{' is never closed by '}}'."));
+                return text.Length;
+            }
+
+            var name = text.AsSpan(start + 2, close - start - 2).Trim().ToString();
+            if (name.Length == 0 || !IsName(name))
+            {
+                errors.Add(new TemplateError(name, start, $"'{{{{{name}}}}}' is not a placeholder name (letters, digits, '_', '-', '.')."));
+                return close + 2;
+            }
+
+            PlaceholderContext? context = state switch
+            {
+                State.Data => PlaceholderContext.Text,
+                State.AttributeValueDouble or State.AttributeValueSingle => AttributeContext(name, start),
+                State.AttributeValueUnquoted or State.BeforeAttributeValue => Error(name, start, "sits in an unquoted attribute value; quote the attribute."),
+                State.Comment or State.Declaration => Error(name, start, "sits inside a comment or declaration."),
+                State.RawText => Error(name, start, $"sits inside <{rawTextTag}>, where no escaping is safe."),
+                _ => Error(name, start, "sits inside tag syntax; placeholders may only fill element text or quoted attribute values."),
+            };
+
+            if (context is { } placeholderContext)
+            {
+                Flush();
+                segments.Add(new TemplateSegment(null, name, placeholderContext));
+                attributeValueEmpty = false;
+            }
+
+            return close + 2;
+        }
+
+        private PlaceholderContext? AttributeContext(string name, int position)
+        {
+            var attribute = attributeName.ToString();
+            if (attribute.StartsWith("on", StringComparison.OrdinalIgnoreCase) || ForbiddenAttributes.Contains(attribute))
+            {
+                return Error(name, position, $"sits in the '{attribute}' attribute, where no escaping is safe.");
+            }
+
+            if (UrlAttributes.Contains(attribute))
+            {
+                return attributeValueEmpty ? PlaceholderContext.Url : PlaceholderContext.UrlComponent;
+            }
+
+            return PlaceholderContext.Attribute;
+        }
+
+        private PlaceholderContext? Error(string name, int position, string message)
+        {
+            errors.Add(new TemplateError(name, position, $"{{{{{name}}}}} {message}"));
+            return null;
+        }
+
+        private State Step(State state, char c, int index)
+        {
+            switch (state)
+            {
+                case State.Data:
+                    if (c == '<')
+                    {
+                        return State.TagOpen;
+                    }
+
+                    return State.Data;
+
+                case State.TagOpen:
+                    if (c == '!')
+                    {
+                        commentStart = index - 1;
+                        return text.AsSpan(index).StartsWith("!--", StringComparison.Ordinal) ? State.Comment : State.Declaration;
+                    }
+
+                    if (c == '/')
+                    {
+                        isEndTag = true;
+                        tagName.Clear();
+                        return State.TagName;
+                    }
+
+                    if (char.IsAsciiLetter(c))
+                    {
+                        isEndTag = false;
+                        tagName.Clear().Append(c);
+                        return State.TagName;
+                    }
+
+                    return State.Data; // "<" followed by anything else is text
+
+                case State.TagName:
+                    if (char.IsWhiteSpace(c) || c == '/')
+                    {
+                        return State.BeforeAttributeName;
+                    }
+
+                    if (c == '>')
+                    {
+                        return EndOfTag();
+                    }
+
+                    tagName.Append(c);
+                    return State.TagName;
+
+                case State.BeforeAttributeName:
+                    if (char.IsWhiteSpace(c) || c == '/')
+                    {
+                        return State.BeforeAttributeName;
+                    }
+
+                    if (c == '>')
+                    {
+                        return EndOfTag();
+                    }
+
+                    attributeName.Clear().Append(c);
+                    return State.AttributeName;
+
+                case State.AttributeName:
+                    if (c == '=')
+                    {
+                        return State.BeforeAttributeValue;
+                    }
+
+                    if (char.IsWhiteSpace(c) || c == '/')
+                    {
+                        return State.AfterAttributeName;
+                    }
+
+                    if (c == '>')
+                    {
+                        return EndOfTag();
+                    }
+
+                    attributeName.Append(c);
+                    return State.AttributeName;
+
+                case State.AfterAttributeName:
+                    if (c == '=')
+                    {
+                        return State.BeforeAttributeValue;
+                    }
+
+                    if (char.IsWhiteSpace(c) || c == '/')
+                    {
+                        return State.AfterAttributeName;
+                    }
+
+                    if (c == '>')
+                    {
+                        return EndOfTag();
+                    }
+
+                    attributeName.Clear().Append(c);
+                    return State.AttributeName;
+
+                case State.BeforeAttributeValue:
+                    attributeValueEmpty = true;
+                    if (c == '"')
+                    {
+                        return State.AttributeValueDouble;
+                    }
+
+                    if (c == '\'')
+                    {
+                        return State.AttributeValueSingle;
+                    }
+
+                    if (char.IsWhiteSpace(c))
+                    {
+                        return State.BeforeAttributeValue;
+                    }
+
+                    if (c == '>')
+                    {
+                        return EndOfTag();
+                    }
+
+                    return State.AttributeValueUnquoted;
+
+                case State.AttributeValueDouble:
+                    attributeValueEmpty &= char.IsWhiteSpace(c);
+                    return c == '"' ? State.BeforeAttributeName : State.AttributeValueDouble;
+
+                case State.AttributeValueSingle:
+                    attributeValueEmpty &= char.IsWhiteSpace(c);
+                    return c == '\'' ? State.BeforeAttributeName : State.AttributeValueSingle;
+
+                case State.AttributeValueUnquoted:
+                    if (char.IsWhiteSpace(c))
+                    {
+                        return State.BeforeAttributeName;
+                    }
+
+                    return c == '>' ? EndOfTag() : State.AttributeValueUnquoted;
+
+                case State.Comment:
+                    // "<!--" opened at commentStart; "-->" closes it only after those four characters.
+                    return c == '>' && index >= commentStart + 6 && text[index - 1] == '-' && text[index - 2] == '-'
+                        ? State.Data
+                        : State.Comment;
+
+                case State.Declaration:
+                    return c == '>' ? State.Data : State.Declaration;
+
+                case State.RawText:
+                    if (c == '>' && EndsWithClosingRawTag(index))
+                    {
+                        rawTextTag = null;
+                        return State.Data;
+                    }
+
+                    return State.RawText;
+
+                default:
+                    return state;
+            }
+        }
+
+        private State EndOfTag()
+        {
+            var name = tagName.ToString();
+            if (!isEndTag && (name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase)))
+            {
+                rawTextTag = name.ToLowerInvariant();
+                return State.RawText;
+            }
+
+            return State.Data;
+        }
+
+        private bool EndsWithClosingRawTag(int index)
+        {
+            var closing = "</" + rawTextTag;
+            var lastOpen = text.LastIndexOf('<', index);
+            if (lastOpen < 0)
+            {
+                return false;
+            }
+
+            var tail = text.AsSpan(lastOpen, index - lastOpen + 1);
+            return tail.StartsWith(closing, StringComparison.OrdinalIgnoreCase)
+                && (tail.Length == closing.Length + 1 || char.IsWhiteSpace(tail[closing.Length]) || tail[closing.Length] == '>');
+        }
+
+        private void Flush()
+        {
+            if (literal.Length > 0)
+            {
+                var value = literal.ToString();
+                segments.Add(new TemplateSegment(value, null, PlaceholderContext.Text));
+                literalLength += value.Length;
+                literal.Clear();
+            }
+        }
+
+        private static bool IsName(string name)
+        {
+            foreach (var c in name)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

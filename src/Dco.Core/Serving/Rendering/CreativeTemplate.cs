@@ -1,0 +1,65 @@
+namespace Dco.Core.Serving.Rendering;
+
+/// <summary>Where a placeholder sits in the HTML, which decides how its value is escaped.</summary>
+public enum PlaceholderContext
+{
+    /// <summary>Element text: HTML-encoded.</summary>
+    Text = 0,
+
+    /// <summary>A quoted, non-URL attribute value: HTML-attribute-encoded.</summary>
+    Attribute,
+
+    /// <summary>The whole start of a URL attribute (href, src, …): must be an absolute http(s) URL, then attribute-encoded.</summary>
+    Url,
+
+    /// <summary>Later in a URL attribute (a query value): percent-encoded.</summary>
+    UrlComponent,
+}
+
+/// <summary>A problem in a template or in the values given to render it; <see cref="Position"/> is the character offset in the template (-1 when not about the template text).</summary>
+public sealed record TemplateError(string? Placeholder, int Position, string Message);
+
+/// <summary>A compiled template: literal HTML and placeholders, each with the context that decides its escaping.</summary>
+public sealed class CreativeTemplate
+{
+    internal CreativeTemplate(IReadOnlyList<TemplateSegment> segments, int literalLength)
+    {
+        Segments = segments;
+        LiteralLength = literalLength;
+        var names = new List<string>();
+        foreach (var segment in segments)
+        {
+            if (segment.Placeholder is { } name && !names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        Placeholders = names;
+    }
+
+    /// <summary>Distinct placeholder names in order of first use (e.g. "headline.text").</summary>
+    public IReadOnlyList<string> Placeholders { get; }
+
+    internal IReadOnlyList<TemplateSegment> Segments { get; }
+
+    internal int LiteralLength { get; }
+
+    /// <summary>The context of each occurrence of <paramref name="placeholder"/>.</summary>
+    public IReadOnlyList<PlaceholderContext> ContextsOf(string placeholder)
+    {
+        var contexts = new List<PlaceholderContext>();
+        foreach (var segment in Segments)
+        {
+            if (string.Equals(segment.Placeholder, placeholder, StringComparison.Ordinal))
+            {
+                contexts.Add(segment.Context);
+            }
+        }
+
+        return contexts;
+    }
+}
+
+/// <summary>Literal text (Placeholder null) or a placeholder with its context.</summary>
+internal readonly record struct TemplateSegment(string? Literal, string? Placeholder, PlaceholderContext Context);

@@ -1,0 +1,217 @@
+using CsCheck;
+using Dco.Core.Serving.Rendering;
+
+namespace Dco.Core.Tests.Serving.Rendering;
+
+public sealed class CreativeRendererTests
+{
+    private const string Banner = """
+        <div class="dco-300x250" data-variant="{{variant}}">
+          <a href="{{click_url}}" target="_blank" rel="noopener">
+            <img src="{{image.url}}" width="300" height="250" alt="{{image.alt}}">
+            <h2>{{headline.text}}</h2>
+            <span class='cta'>{{cta.text}}</span>
+          </a>
+          <img src="{{impression_url}}" width="1" height="1" alt="">
+        </div>
+        """;
+
+    private static Dictionary<string, string?> Values() => new()
+    {
+        ["variant"] = "a",
+        ["click_url"] = "https://dco.example/api/t/click?t=abc.def",
+        ["image.url"] = "https://cdn.example/img/hero.webp",
+        ["image.alt"] = "A red bicycle",
+        ["headline.text"] = "Ride into spring",
+        ["cta.text"] = "Shop now",
+        ["impression_url"] = "https://dco.example/api/t/imp?t=abc.def",
+    };
+
+    private static CreativeTemplate Compile(string template)
+    {
+        var compilation = CreativeRenderer.Compile(template);
+        Assert.True(compilation.IsSuccess, string.Join("; ", compilation.Errors.Select(e => e.Message)));
+        return compilation.Template!;
+    }
+
+    private static string Render(string template, Dictionary<string, string?> values)
+    {
+        var result = CreativeRenderer.Render(Compile(template), values);
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors.Select(e => e.Message)));
+        return result.Html!;
+    }
+
+    [Fact]
+    public void A_banner_template_renders_every_slot()
+    {
+        var html = Render(Banner, Values());
+
+        Assert.Contains("<h2>Ride into spring</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("""<a href="https://dco.example/api/t/click?t=abc.def" """, html, StringComparison.Ordinal);
+        Assert.Contains("""alt="A red bicycle">""", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("{{", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Placeholders_are_classified_by_where_they_sit()
+    {
+        var template = Compile(Banner + """<a href="https://shop.example/?q={{headline.text}}">x</a>""");
+
+        Assert.Equal([PlaceholderContext.Text, PlaceholderContext.UrlComponent], template.ContextsOf("headline.text"));
+        Assert.Equal([PlaceholderContext.Url], template.ContextsOf("click_url"));
+        Assert.Equal([PlaceholderContext.Attribute], template.ContextsOf("image.alt"));
+        Assert.Equal(["variant", "click_url", "image.url", "image.alt", "headline.text", "cta.text", "impression_url"], template.Placeholders);
+    }
+
+    [Theory]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("<img src=x onerror=alert(1)>")]
+    [InlineData("</h2><svg onload=alert(1)>")]
+    [InlineData("&lt;script&gt;")]
+    public void Text_values_cannot_open_tags(string payload)
+    {
+        var values = Values();
+        values["headline.text"] = payload;
+
+        var html = Render(Banner, values);
+
+        Assert.DoesNotContain(payload, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<svg", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img src=x", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("\" onmouseover=\"alert(1)")]
+    [InlineData("' onmouseover='alert(1)")]
+    [InlineData("\"><script>alert(1)</script>")]
+    public void Attribute_values_cannot_break_out_of_either_quote(string payload)
+    {
+        var values = Values();
+        values["image.alt"] = payload;
+        values["cta.text"] = payload;
+
+        var html = Render(Banner, values);
+
+        Assert.DoesNotContain("onmouseover=\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("onmouseover='", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(1)", "'javascript' scheme")]
+    [InlineData("JaVaScRiPt:alert(1)", "'javascript' scheme")]
+    [InlineData(" javascript:alert(1)", "whitespace")]
+    [InlineData("java\tscript:alert(1)", "whitespace")]
+    [InlineData("data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "'data' scheme")]
+    [InlineData("vbscript:msgbox(1)", "'vbscript' scheme")]
+    [InlineData("//evil.example/x", "not an absolute URL")]
+    [InlineData("/relative", "not an absolute URL")]
+    [InlineData("\\\\server\\share", "not an absolute URL")]
+    [InlineData("file:///etc/passwd", "'file' scheme")]
+    [InlineData("https://user:pass@evil.example/", "credentials")]
+    [InlineData("", "empty")]
+    public void Unsafe_urls_are_refused_with_the_reason(string url, string reason)
+    {
+        var values = Values();
+        values["click_url"] = url;
+
+        var result = CreativeRenderer.Render(Compile(Banner), values);
+
+        Assert.False(result.IsSuccess);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("click_url", error.Placeholder);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Urls_keep_their_query_and_have_ampersands_encoded_for_the_attribute()
+    {
+        var values = Values();
+        values["click_url"] = "https://dco.example/c?a=1&b=\"2\"";
+
+        Assert.Contains("""href="https://dco.example/c?a=1&amp;b=&quot;2&quot;" """, Render(Banner, values), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Values_in_the_middle_of_a_url_are_percent_encoded()
+    {
+        var html = Render("""<a href="https://shop.example/s?q={{q}}">go</a>""", new() { ["q"] = "a&b=\"c\" d" });
+
+        Assert.Equal("""<a href="https://shop.example/s?q=a%26b%3D%22c%22%20d">go</a>""", html);
+    }
+
+    [Fact]
+    public void Non_ascii_text_stays_readable()
+    {
+        Assert.Equal("<p>Grüße – 春</p>", Render("<p>{{t}}</p>", new() { ["t"] = "Grüße – 春" }));
+    }
+
+    [Fact]
+    public void Values_are_never_interpreted_as_placeholders()
+    {
+        Assert.Equal("<p>{{secret}}</p>", Render("<p>{{t}}</p>", new() { ["t"] = "{{secret}}", ["secret"] = "leak" }));
+    }
+
+    [Fact]
+    public void A_missing_value_is_an_error_naming_the_placeholder()
+    {
+        var values = Values();
+        values.Remove("cta.text");
+        values["headline.text"] = null;
+
+        var result = CreativeRenderer.Render(Compile(Banner), values);
+
+        Assert.Equal(["headline.text", "cta.text"], result.Errors.Select(e => e.Placeholder));
+    }
+
+    [Theory]
+    [InlineData("<script>var x = '{{t}}';</script>", "inside <script>")]
+    [InlineData("<style>.a{color:{{t}}}</style>", "inside <style>")]
+    [InlineData("<!-- {{t}} -->", "comment")]
+    [InlineData("<a onclick=\"go('{{t}}')\">x</a>", "'onclick' attribute")]
+    [InlineData("<div style=\"color: {{t}}\">x</div>", "'style' attribute")]
+    [InlineData("<img srcset=\"{{t}} 2x\">", "'srcset' attribute")]
+    [InlineData("<a href={{t}}>x</a>", "unquoted attribute")]
+    [InlineData("<{{t}}>x</a>", "tag syntax")]
+    [InlineData("<div {{t}}>x</div>", "tag syntax")]
+    [InlineData("<p>{{t}</p>", "never closed")]
+    [InlineData("<p>{{ t x }}</p>", "not a placeholder name")]
+    [InlineData("<p>{{}}</p>", "not a placeholder name")]
+    [InlineData("<p class=\"a", "ends inside")]
+    [InlineData("<script>x", "never closed")]
+    public void Unsafe_or_broken_templates_are_refused_at_compile_time(string template, string reason)
+    {
+        var compilation = CreativeRenderer.Compile(template);
+
+        Assert.False(compilation.IsSuccess);
+        Assert.Contains(compilation.Errors, e => e.Message.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Placeholders_after_a_closed_script_or_comment_are_text_again()
+    {
+        var template = Compile("<script>var a = 1 < 2;</script ><!-- note --><p>{{t}}</p><style>p{}</STYLE><b>{{t}}</b>");
+
+        Assert.Equal([PlaceholderContext.Text, PlaceholderContext.Text], template.ContextsOf("t"));
+    }
+
+    [Fact]
+    public void A_lone_less_than_sign_in_text_does_not_start_a_tag()
+    {
+        Assert.Equal("<p>1 < 2 and a&lt;b</p>", Render("<p>1 < 2 and {{t}}</p>", new() { ["t"] = "a<b" }));
+    }
+
+    [Fact]
+    public void Random_text_values_never_produce_markup()
+    {
+        var template = Compile("<p title=\"{{t}}\">{{t}}</p>");
+        Gen.String[Gen.Char["<>\"'&=/ abcjavascript:{}"], 0, 40]
+            .Sample(value =>
+            {
+                var html = CreativeRenderer.Render(template, new Dictionary<string, string?> { ["t"] = value }).Html!;
+                var inner = html["<p title=\"".Length..^"</p>".Length];
+                return !inner.Contains('<', StringComparison.Ordinal) && inner.Count(c => c == '"') == 1 && !inner.Contains('\'', StringComparison.Ordinal);
+            }, iter: 2_000);
+    }
+}
