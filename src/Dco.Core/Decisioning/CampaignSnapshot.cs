@@ -98,14 +98,20 @@ public sealed class CampaignSnapshot : ICreativeDecider
             known &= c.AssetIndex.TryGetValue(assetIds[s], out forced[s]) && c.AssetSlot[forced[s]] == s;
         }
 
+        if (!known)
+        {
+            // Neither the policy nor the default creative (made of known assets) can produce an unknown asset.
+            return 0;
+        }
+
         var sc = DecisionScratch.For(c);
-        var reason = DecisionEngine.Run(this, request, null, known ? forced : stackalloc int[0], sc, out var propensity, out _);
+        var reason = DecisionEngine.Run(this, request, null, forced, sc, out var propensity, out _);
         if (reason != DefaultReason.None)
         {
             return assetIds.SequenceEqual(c.DefaultAssetIds, StringComparer.Ordinal) ? 1 : 0;
         }
 
-        return known ? propensity : 0;
+        return propensity;
     }
 
     internal DecisionExplanation Explain(DecisionRecord record, DecisionTrace trace)

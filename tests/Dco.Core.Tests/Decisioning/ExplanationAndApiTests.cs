@@ -111,6 +111,15 @@ public sealed class ExplanationAndApiTests
     }
 
     [Fact]
+    public void Probability_of_an_unknown_or_misplaced_asset_is_zero()
+    {
+        var snapshot = CampaignSnapshot.Create(TestCampaigns.Campaign(("headline", 3), ("cta", 2)).WithPolicy(new PolicySettings { ExplorationFloor = 0.1 }));
+
+        Assert.Equal(0, snapshot.ProbabilityOf(TestCampaigns.Request(), ["headline-9", "cta-0"]));
+        Assert.Equal(0, snapshot.ProbabilityOf(TestCampaigns.Request(), ["cta-0", "headline-0"]));
+    }
+
+    [Fact]
     public void Probability_of_needs_one_asset_per_slot()
     {
         var snapshot = CampaignSnapshot.Create(TestCampaigns.Campaign(("headline", 3), ("cta", 2)));

@@ -121,6 +121,16 @@ internal sealed class CompiledCampaign
             }
         }
 
+        if (assets.Count > ushort.MaxValue)
+        {
+            throw new CampaignDefinitionException($"Campaign {definition.Id}: at most {ushort.MaxValue} assets per campaign, not {assets.Count}.");
+        }
+
+        if ((definition.Rules?.Count ?? 0) > 4094)
+        {
+            throw new CampaignDefinitionException($"Campaign {definition.Id}: at most 4094 rules per campaign, not {definition.Rules!.Count}.");
+        }
+
         TotalWords = words;
         Assets = assets.ToArray();
         AssetSlot = assetSlot.ToArray();

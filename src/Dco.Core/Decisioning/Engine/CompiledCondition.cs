@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Dco.Core.Decisioning.Engine;
@@ -290,7 +291,7 @@ internal abstract class CompiledCondition
         NotCondition not => new NotNode(Compile(not.Condition ?? throw new CampaignDefinitionException($"{where}: 'not' needs a condition."), assets, where)),
         CompareCondition compare => CompileCompare(compare, assets, where),
         InCondition inSet => new InNode(FeatureRef.Parse(inSet.Feature, assets, where),
-            (inSet.Values ?? throw new CampaignDefinitionException($"{where}: 'in' on {inSet.Feature} needs values.")).ToHashSet(StringComparer.OrdinalIgnoreCase)),
+            (inSet.Values ?? throw new CampaignDefinitionException($"{where}: 'in' on {inSet.Feature} needs values.")).ToFrozenSet(StringComparer.OrdinalIgnoreCase)),
         ExistsCondition exists => new ExistsNode(FeatureRef.Parse(exists.Feature, assets, where)),
         TimeWindowCondition window => new TimeWindowNode(window.From, window.To, DayMask(window.Days)),
         null => throw new CampaignDefinitionException($"{where}: a condition is null."),
@@ -453,7 +454,7 @@ internal abstract class CompiledCondition
         }
     }
 
-    private sealed class InNode(FeatureRef feature, HashSet<string> values) : CompiledCondition
+    private sealed class InNode(FeatureRef feature, FrozenSet<string> values) : CompiledCondition
     {
         public override bool PerAsset => feature.PerAsset;
 

@@ -438,9 +438,15 @@ internal static class DecisionEngine
             }
 
             var n = 0;
-            for (var local = Bits.Next(slice, 0); local >= 0; local = Bits.Next(slice, local + 1))
+            var candidates = sc.Candidates;
+            for (var wi = 0; wi < slice.Length; wi++)
             {
-                sc.Candidates[n++] = start + local;
+                var word = slice[wi];
+                while (word != 0)
+                {
+                    candidates[n++] = start + (wi << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                    word &= word - 1;
+                }
             }
 
             if (n == 0)
@@ -529,14 +535,19 @@ internal static class DecisionEngine
                 var model = snapshot.Model;
                 var partner = c.PartnerSlot[s];
                 var pair = partner >= 0 ? model.PairScores[s] : null;
+                var table = pair ?? model.Scores;
+                var offset = pair is not null
+                    ? ((((bucket * c.SlotSize[partner]) + (sc.Chosen[partner] - c.SlotStart[partner])) * c.SlotSize[s]) - c.SlotStart[s])
+                    : bucket * c.AssetCount;
+                var candidates = sc.Candidates;
+                var boost = sc.Boost;
+                var scores = sc.Scores;
                 for (var i = 0; i < n; i++)
                 {
-                    var g = sc.Candidates[i];
-                    double score = pair is not null
-                        ? pair[(((bucket * c.SlotSize[partner]) + (sc.Chosen[partner] - c.SlotStart[partner])) * c.SlotSize[s]) + (g - c.SlotStart[s])]
-                        : model.Scores[(bucket * c.AssetCount) + g];
-                    sc.Scores[i] = score;
-                    var w = score * sc.Boost[g];
+                    var g = candidates[i];
+                    double score = table[offset + g];
+                    scores[i] = score;
+                    var w = score * boost[g];
                     weights[i] = w;
                     total += w;
                 }
