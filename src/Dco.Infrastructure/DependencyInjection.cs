@@ -1,3 +1,4 @@
+using Dco.Infrastructure.Campaigns;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Health;
 using Dco.Infrastructure.Storage;
@@ -15,6 +16,7 @@ public static class DependencyInjection
         builder.Services.AddDcoStorage();
         builder.Services.AddDcoCosmos();
         builder.Services.AddSingleton<IDependencyProbe, CosmosDependencyProbe>();
+        builder.Services.AddDcoCampaigns();
         return builder;
     }
 }
