@@ -61,7 +61,7 @@ public static partial class CampaignValidator
         CheckConstraints(definition, model, errors);
         CheckPolicy(definition.Policy, model, errors);
         CheckTemplate(campaign.Template, model, errors);
-        if (brandKit is not null)
+        if (brandKit is not null && errors.IsEmpty)
         {
             CheckBrandKit(definition, brandKit, errors);
         }
@@ -368,7 +368,7 @@ public static partial class CampaignValidator
 
                 foreach (var (attribute, limit) in new[] { ("width", kit.SizeLimits.MaxWidth), ("height", kit.SizeLimits.MaxHeight) })
                 {
-                    if (limit is { } max && asset.Attributes.TryGetValue(attribute, out var value) && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var pixels) && pixels > max)
+                    if (limit is { } max && asset.Attributes?.TryGetValue(attribute, out var value) == true && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var pixels) && pixels > max)
                     {
                         errors.Add($"{path}.attributes.{attribute}", $"Asset '{asset.Id}' is {pixels}px in {attribute}; brand kit '{kit.Id}' allows {max}px.");
                     }
