@@ -25,6 +25,7 @@ public sealed partial class BrandKitManager(CampaignStores stores, TimeProvider 
     public async Task<ManagementResult<BrandKitDocument>> CreateAsync(BrandKitDocument kit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kit);
+        kit = DocumentDefaults.Apply(kit);
         var errors = Validate(kit);
         if (!errors.IsEmpty)
         {
@@ -52,6 +53,7 @@ public sealed partial class BrandKitManager(CampaignStores stores, TimeProvider 
             return new(ManagementStatus.PreconditionFailed);
         }
 
+        kit = DocumentDefaults.Apply(kit);
         var errors = Validate(kit);
         if (!string.Equals(kit.Id, id, StringComparison.Ordinal))
         {

@@ -33,6 +33,7 @@ public sealed class CampaignManager(CampaignStores stores, ICampaignChangeNotifi
     public async Task<ManagementResult<CampaignDocument>> CreateAsync(CampaignDocument campaign, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(campaign);
+        campaign = DocumentDefaults.Apply(campaign);
         var errors = await ValidateAsync(campaign, cancellationToken);
         if (!errors.IsEmpty)
         {
@@ -75,7 +76,7 @@ public sealed class CampaignManager(CampaignStores stores, ICampaignChangeNotifi
             return new(ManagementStatus.PreconditionFailed);
         }
 
-        var changed = change(current.Value);
+        var changed = DocumentDefaults.Apply(change(current.Value));
         if (!string.Equals(changed.Id, id, StringComparison.Ordinal))
         {
             var mismatch = new FieldErrors();

@@ -63,7 +63,7 @@ public static partial class CampaignValidator
         CheckTemplate(campaign.Template, model, errors);
         if (brandKit is not null && errors.IsEmpty)
         {
-            CheckBrandKit(definition, brandKit, errors);
+            CheckBrandKit(definition, DocumentDefaults.Apply(brandKit), errors);
         }
 
         if (errors.IsEmpty)
