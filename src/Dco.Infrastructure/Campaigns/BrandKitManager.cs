@@ -20,7 +20,7 @@ public sealed partial class BrandKitManager(CampaignStores stores, TimeProvider 
     }
 
     public Task<StoredDocument<BrandKitDocument>?> GetAsync(string id, CancellationToken cancellationToken) =>
-        stores.BrandKits.ReadAsync(id, id, cancellationToken);
+        CampaignValidator.IsValidId(id) ? stores.BrandKits.ReadAsync(id, id, cancellationToken) : Task.FromResult<StoredDocument<BrandKitDocument>?>(null);
 
     public async Task<ManagementResult<BrandKitDocument>> CreateAsync(BrandKitDocument kit, CancellationToken cancellationToken)
     {
@@ -42,7 +42,7 @@ public sealed partial class BrandKitManager(CampaignStores stores, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(kit);
         ArgumentNullException.ThrowIfNull(ifMatch);
-        var current = await stores.BrandKits.ReadAsync(id, id, cancellationToken);
+        var current = await GetAsync(id, cancellationToken);
         if (current is null)
         {
             return new(ManagementStatus.NotFound);
@@ -78,7 +78,7 @@ public sealed partial class BrandKitManager(CampaignStores stores, TimeProvider 
     public async Task<ManagementResult<BrandKitDocument>> DeleteAsync(string id, string ifMatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ifMatch);
-        var current = await stores.BrandKits.ReadAsync(id, id, cancellationToken);
+        var current = await GetAsync(id, cancellationToken);
         if (current is null)
         {
             return new(ManagementStatus.NotFound);

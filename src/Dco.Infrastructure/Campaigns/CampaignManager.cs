@@ -28,7 +28,7 @@ public sealed class CampaignManager(CampaignStores stores, ICampaignChangeNotifi
     }
 
     public Task<StoredDocument<CampaignDocument>?> GetAsync(string id, CancellationToken cancellationToken) =>
-        stores.Campaigns.ReadAsync(id, id, cancellationToken);
+        CampaignValidator.IsValidId(id) ? stores.Campaigns.ReadAsync(id, id, cancellationToken) : Task.FromResult<StoredDocument<CampaignDocument>?>(null);
 
     public async Task<ManagementResult<CampaignDocument>> CreateAsync(CampaignDocument campaign, CancellationToken cancellationToken)
     {
@@ -65,7 +65,7 @@ public sealed class CampaignManager(CampaignStores stores, ICampaignChangeNotifi
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(ifMatch);
-        var current = await stores.Campaigns.ReadAsync(id, id, cancellationToken);
+        var current = await GetAsync(id, cancellationToken);
         if (current is null)
         {
             return new(ManagementStatus.NotFound);
@@ -112,7 +112,7 @@ public sealed class CampaignManager(CampaignStores stores, ICampaignChangeNotifi
     public async Task<ManagementResult<CampaignDocument>> DeleteAsync(string id, string ifMatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ifMatch);
-        var current = await stores.Campaigns.ReadAsync(id, id, cancellationToken);
+        var current = await GetAsync(id, cancellationToken);
         if (current is null)
         {
             return new(ManagementStatus.NotFound);

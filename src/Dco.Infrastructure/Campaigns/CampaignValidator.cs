@@ -81,6 +81,9 @@ public static partial class CampaignValidator
         return errors;
     }
 
+    /// <summary>True when <paramref name="id"/> could be a stored campaign or brand kit id (anything else cannot exist).</summary>
+    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
+
     /// <summary>Ids end up in URLs and Cosmos DB ids: letters, digits, '-', '_' and '.'.</summary>
     public static void CheckId(string? id, string path, FieldErrors errors)
     {

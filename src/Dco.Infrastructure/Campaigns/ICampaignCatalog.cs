@@ -30,7 +30,7 @@ public sealed class CosmosCampaignCatalog(CampaignStores stores) : ICampaignCata
 
     public async Task<CampaignDocument?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(id);
-        return (await stores.Campaigns.ReadAsync(id, id, cancellationToken))?.Value;
+        ArgumentNullException.ThrowIfNull(id);
+        return CampaignValidator.IsValidId(id) ? (await stores.Campaigns.ReadAsync(id, id, cancellationToken))?.Value : null;
     }
 }

@@ -134,6 +134,18 @@ public sealed class CampaignManagementEndpointTests
     }
 
     [SkippableFact]
+    public async Task Ids_that_cannot_exist_are_404_not_500()
+    {
+        await using var host = await ManagementHost.StartAsync();
+
+        var (campaign, _) = await host.SendAsync(HttpMethod.Get, "api/manage/campaigns/a%5Cb");
+        var (kit, _) = await host.SendAsync(HttpMethod.Put, "api/manage/brand-kits/a%5Cb", JsonNode.Parse("""{ "id": "a\\b", "name": "x" }"""), "\"etag\"");
+
+        Assert.Equal(HttpStatusCode.NotFound, campaign.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, kit.StatusCode);
+    }
+
+    [SkippableFact]
     public async Task Campaign_naming_an_unknown_brand_kit_is_400_on_brandKitId()
     {
         await using var host = await ManagementHost.StartAsync();

@@ -92,7 +92,7 @@ internal sealed class ManagementHost : IAsyncDisposable
     /// <summary>The schema is created in the background at start-up: wait until the campaigns container answers.</summary>
     private async Task WaitForSchemaAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90); // generous: the schema is created in the background on a shared 2-core machine
         while (true)
         {
             using var response = await Admin.GetAsync("api/manage/campaigns");
