@@ -213,12 +213,15 @@ public static partial class OpenApiDocumentBuilder
     {
         private readonly JsonSerializerOptions options;
         private readonly Dictionary<Type, string> names = [];
+        private readonly HashSet<Type> inlining = [];
 
         public SchemaRegistry(JsonSerializerOptions functionOptions)
         {
             // The functions' source-generated metadata first; reflection only for types no context declares.
             options = new JsonSerializerOptions(functionOptions)
             {
+                // Numbers are numbers in the document, even though the functions accept quoted ones.
+                NumberHandling = JsonNumberHandling.Strict,
                 TypeInfoResolver = JsonTypeInfoResolver.Combine(functionOptions.TypeInfoResolver!, new DefaultJsonTypeInfoResolver()),
             };
             options.MakeReadOnly();
@@ -243,13 +246,10 @@ public static partial class OpenApiDocumentBuilder
 
         public JsonObject Components { get; } = [];
 
-        public JsonNode SchemaFor(Type type)
-        {
-            var info = options.GetTypeInfo(type);
-            return info.Kind == JsonTypeInfoKind.Object && info.PolymorphismOptions is null && !type.IsValueType
-                ? Reference(type)
-                : Export(type);
-        }
+        public JsonNode SchemaFor(Type type) => IsComponent(options.GetTypeInfo(type)) ? Reference(type) : Export(type);
+
+        /// <summary>Classes serialized as JSON objects (polymorphic ones included) are components; collections, dictionaries and values are inlined.</summary>
+        private static bool IsComponent(JsonTypeInfo info) => info.Kind == JsonTypeInfoKind.Object && !info.Type.IsValueType;
 
         private JsonObject Reference(Type type)
         {
@@ -263,29 +263,50 @@ public static partial class OpenApiDocumentBuilder
             return new JsonObject { ["$ref"] = "#/components/schemas/" + name };
         }
 
+        /// <summary>
+        /// The whole schema of <paramref name="type"/> with every nested component type (itself too, when
+        /// recursive) replaced by its <c>$ref</c>; the derived shapes of a polymorphic type stay inline
+        /// under its <c>anyOf</c> (they have no discriminator of their own).
+        /// </summary>
         private JsonNode Export(Type type) => options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (context, node) =>
-                context.Path.Length > 0
-                && context.BaseTypeInfo is null
-                && context.TypeInfo.Kind == JsonTypeInfoKind.Object
-                && !context.TypeInfo.Type.IsValueType
-                && context.TypeInfo.Type != type
-                    ? Reference(context.TypeInfo.Type)
-                    : Recursion(node, type),
+                context.Path.Length > 0 && context.BaseTypeInfo is null && IsComponent(context.TypeInfo) ? Reference(context.TypeInfo.Type)
+                : IsRelativeReference(node) ? Reinline(context.TypeInfo)
+                : node,
         });
 
-        /// <summary>The exporter points a type back at itself with a relative <c>$ref</c>; in a component that must be the component.</summary>
-        private JsonNode Recursion(JsonNode node, Type root)
+        private JsonNode Reinline(JsonTypeInfo info)
         {
-            if (node is JsonObject obj && obj["$ref"] is JsonValue reference && reference.GetValue<string>().StartsWith('#') && !reference.GetValue<string>().StartsWith("#/components/", StringComparison.Ordinal))
+            if (IsComponent(info))
             {
-                return Reference(root);
+                return Reference(info.Type);
             }
 
-            return node;
+            // A collection nested in itself cannot be inlined: allow any value rather than recurse forever.
+            if (!inlining.Add(info.Type))
+            {
+                return new JsonObject();
+            }
+
+            try
+            {
+                return Export(info.Type);
+            }
+            finally
+            {
+                inlining.Remove(info.Type);
+            }
         }
+
+        /// <summary>The exporter reuses a schema it already wrote with a <c>$ref</c> to its path, which is meaningless once moved into a component.</summary>
+        private static bool IsRelativeReference(JsonNode node) =>
+            node is JsonObject obj
+            && obj["$ref"] is JsonValue reference
+            && reference.TryGetValue<string>(out var target)
+            && target.StartsWith('#')
+            && !target.StartsWith("#/components/", StringComparison.Ordinal);
 
         private string UniqueName(Type type)
         {

@@ -105,6 +105,22 @@ public sealed class OpenApiDocumentTests
         Assert.Contains("\"timeWindow\"", json, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Recursive_conditions_refer_to_the_condition_component()
+    {
+        var not = Document["components"]!["schemas"]!["Condition"]!["anyOf"]!.AsArray().Single(v => v!["properties"]!["type"]!["const"]!.GetValue<string>() == "not")!;
+
+        Assert.Equal("#/components/schemas/Condition", not["properties"]!["condition"]!["$ref"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Repeated_collection_types_are_inlined_not_referenced_by_position()
+    {
+        var inCondition = Document["components"]!["schemas"]!["Condition"]!["anyOf"]!.AsArray().Single(v => v!["properties"]!["type"]!["const"]!.GetValue<string>() == "in")!;
+
+        Assert.Equal("array", inCondition["properties"]!["values"]!["type"]!.GetValue<string>());
+    }
+
     private static void Collect(JsonNode? node, List<string> references)
     {
         switch (node)
