@@ -1,3 +1,4 @@
+using Dco.Functions.OpenApi;
 using Dco.Infrastructure;
 using Microsoft.Extensions.Hosting;
 
@@ -10,6 +11,7 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddDcoInfrastructure();
+        builder.Services.AddDcoOpenApi();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Dco.Infrastructure.Campaigns;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Health;
 using Dco.Infrastructure.Learning;
@@ -19,6 +20,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IDependencyProbe, CosmosDependencyProbe>();
         builder.Services.AddDcoServing();
         builder.Services.AddDcoLearningLoop();
+        builder.Services.AddDcoCampaigns();
         return builder;
     }
 }

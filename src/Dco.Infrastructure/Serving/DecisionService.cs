@@ -157,7 +157,7 @@ public sealed class DecisionService(
             assets.Add(ToServed(snapshot.Engine.SlotNames[i], asset, clickUrl));
         }
 
-        var html = Render(snapshot.Template, assets, links.ImpressionUrl, primaryClick);
+        var html = Render(snapshot.Template, assets, links.ImpressionUrl, primaryClick, decisionId, snapshot.CampaignId, command.PlacementId);
         if (viewerStateUsed && !decision.IsDefault)
         {
             viewers.RecordServed(userKey, snapshot.CampaignId, decision.AssetIds, decision.CombinationKey);
@@ -192,7 +192,8 @@ public sealed class DecisionService(
             clickUrl);
     }
 
-    private static string? Render(CreativeTemplate? template, List<ServedAsset> assets, string impressionUrl, string? clickUrl)
+    /// <summary>Fills every placeholder the management API accepts (<c>CampaignValidator.GlobalPlaceholders</c> and slot fields).</summary>
+    private static string? Render(CreativeTemplate? template, List<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string campaignId, string? placementId)
     {
         if (template is null)
         {
@@ -203,10 +204,14 @@ public sealed class DecisionService(
         {
             ["impression_url"] = impressionUrl,
             ["click_url"] = clickUrl,
+            ["decision_id"] = decisionId,
+            ["campaign_id"] = campaignId,
+            ["placement_id"] = placementId ?? "",
         };
         foreach (var asset in assets)
         {
             values[asset.Slot + ".id"] = asset.Id;
+            values[asset.Slot + ".kind"] = asset.Kind;
             values[asset.Slot + ".text"] = asset.Text ?? "";
             values[asset.Slot + ".url"] = asset.Url;
             values[asset.Slot + ".alt"] = asset.Alt ?? "";

@@ -21,14 +21,15 @@ internal static class ServingRegistration
     {
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddCosmosJsonContext(ServingJsonContext.Default);
-        services.TryAddSingleton<ICampaignCatalog, CosmosCampaignCatalog>();
         services.AddSingleton<SignalReader>();
         AddHosted<ServingSnapshotCache>(services);
         AddHosted<ViewerStateCache>(services);
         AddHosted<DecisionLogWriter>(services);
         services.AddSingleton<IViewerStateListener>(sp => sp.GetRequiredService<ViewerStateCache>());
         services.AddSingleton<IViewerStateListener>(sp => sp.GetRequiredService<DecisionLogWriter>());
-        services.AddSingleton<IModelChangeNotifier, SnapshotInvalidation>();
+        services.AddSingleton<SnapshotInvalidation>();
+        services.AddSingleton<IModelChangeNotifier>(sp => sp.GetRequiredService<SnapshotInvalidation>());
+        services.AddSingleton<ICampaignChangeNotifier>(sp => sp.GetRequiredService<SnapshotInvalidation>());
         services.AddSingleton(sp => new ConsentEvaluator(new ConsentPolicy(sp.GetRequiredService<IOptions<ServingOptions>>().Value.TcfVendorId)));
         services.AddSingleton<DecisionService>();
         services.AddSingleton(sp => new Dco.Core.Serving.OpenRtb.RegulationGate(sp.GetRequiredService<ConsentEvaluator>()));

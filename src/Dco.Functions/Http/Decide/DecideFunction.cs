@@ -37,7 +37,7 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         var errors = Validate(body);
         if (errors.Count > 0)
         {
-            return Problems.Validation("See 'errors' for each field that needs a change.", errors);
+            return Problems.Validation(errors);
         }
 
         var explain = string.Equals(request.Query["explain"], "true", StringComparison.OrdinalIgnoreCase);
@@ -52,7 +52,7 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         {
             return failure.Kind == DecideFailureKind.UnknownCampaign
                 ? Problems.Create(StatusCodes.Status404NotFound, "Unknown campaign", failure.Message)
-                : Problems.Validation(failure.Field, failure.Message);
+                : Problems.Field(failure.Field, failure.Message);
         }
 
         var decision = result!.Decision;

@@ -26,15 +26,15 @@ public sealed class BidFunction(OpenRtbBidder bidder, IOptions<ServingOptions> o
 
         if (!OpenRtbJson.TryParseRequest(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var bidRequest, out var parseError))
         {
-            return Problems.Validation(parseError!.Path, parseError.Message);
+            return Problems.Field(parseError!.Path, parseError.Message);
         }
 
         var errors = OpenRtbValidator.ValidateRequest(bidRequest!);
         if (errors.Count > 0)
         {
             return Problems.Validation(
-                "The bid request does not follow the OpenRTB 2.6 object model.",
-                errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+                errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                "The bid request does not follow the OpenRTB 2.6 object model.");
         }
 
         var baseUrl = options.Value.BaseUrlFor(request.Scheme, request.Host.Value ?? "localhost");

@@ -46,7 +46,7 @@ public sealed class PrivacyFunctions(ViewerPrivacyService privacy)
         var error = ViewerPrivacyService.Validate(body?.ViewerId);
         return error is null
             ? (body!.ViewerId, null)
-            : (null, Problems.Validation("The viewer id is missing or not usable.", new Dictionary<string, string[]> { ["viewerId"] = [error] }));
+            : (null, Problems.Validation(new Dictionary<string, string[]> { ["viewerId"] = [error] }, "The viewer id is missing or not usable."));
     }
 
     private static ContentResult Ok(PrivacyResult result) => new()

@@ -31,14 +31,14 @@ public sealed class ConversionsFunction(TrackingService tracking)
 
         if (batch?.Conversions is not { Count: > 0 } conversions)
         {
-            return Problems.Validation("Post at least one conversion.", new Dictionary<string, string[]> { ["conversions"] = ["A non-empty array of conversions is required."] });
+            return Problems.Validation(new Dictionary<string, string[]> { ["conversions"] = ["A non-empty array of conversions is required."] }, "Post at least one conversion.");
         }
 
         if (conversions.Count > TrackingService.MaximumConversionsPerBatch)
         {
             return Problems.Validation(
-                "Too many conversions in one batch.",
-                new Dictionary<string, string[]> { ["conversions"] = [$"At most {TrackingService.MaximumConversionsPerBatch} conversions per request; split the batch."] });
+                new Dictionary<string, string[]> { ["conversions"] = [$"At most {TrackingService.MaximumConversionsPerBatch} conversions per request; split the batch."] },
+                "Too many conversions in one batch.");
         }
 
         var results = await tracking.ConversionsAsync(conversions, cancellationToken);

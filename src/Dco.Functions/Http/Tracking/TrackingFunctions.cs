@@ -43,7 +43,7 @@ public sealed class TrackingFunctions(TrackingService tracking)
             ClickStatus.Redirect => new RedirectResult(result.Destination!, permanent: false),
             ClickStatus.Gone => Problems.Create(StatusCodes.Status410Gone, "This link has expired.", result.Detail),
             ClickStatus.NotFound => Problems.Create(StatusCodes.Status404NotFound, "This link leads nowhere any more.", result.Detail),
-            _ => Problems.Validation(result.Detail, new Dictionary<string, string[]> { [TrackingRoutes.TokenParameter] = [result.Detail] }),
+            _ => Problems.Field(TrackingRoutes.TokenParameter, result.Detail),
         };
     }
 
