@@ -229,7 +229,7 @@ if [[ "$reuse_cosmos" == false ]]; then
   rm -f "$cosmos_pid_file"
   # HTTP: the .NET SDK in Gateway mode speaks HTTP to a loopback endpoint, which saves TLS per request.
   start_detached "$cosmos_pid_file" "$cosmos_log" \
-    node "$here/node_modules/@vercel/cosmosdb-server/lib/cli.js" --host 127.0.0.1 --port "$cosmos_port" --no-ssl
+    node "$here/node_modules/@vercel/cosmosdb-server/lib/cli.js" --host 127.0.0.1 --port "$cosmos_port" --no-ssl --keep-alive
 fi
 
 wait_until_answers "Azurite" "$azurite_pid_file" "$azurite_log" \

@@ -119,7 +119,7 @@ var dcoSettings = {
   SERVING__publicBaseUrl: 'https://${name}.azurewebsites.net/'
   SERVING__refreshInterval: '00:00:30'
   SERVING__decisionRetention: '30.00:00:00'
-  SERVING__profileReadBudget: '00:00:00.025'
+  SERVING__profileReadBudget: '00:00:00.010'
   SERVING__viewerCacheSize: '200000'
   SERVING__tcfVendorId: '0'
   SERVING__openRtbBidCpm: '2.0'

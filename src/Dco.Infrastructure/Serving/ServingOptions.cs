@@ -24,7 +24,7 @@ public sealed class ServingOptions
 
     /// <summary>Time budget for reading a viewer's profile on a cache miss; past it the decision goes on without it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
-    public TimeSpan ProfileReadBudget { get; set; } = TimeSpan.FromMilliseconds(25);
+    public TimeSpan ProfileReadBudget { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Viewers whose frequency state is kept in memory (least recently used beyond this are dropped).</summary>
     [Range(1000, 10_000_000)]

@@ -33,8 +33,15 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
     private readonly CosmosDocumentStore<ProfileDocument> profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> dirty = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<ViewerFacts>>> reads = new(StringComparer.Ordinal);
+    private static readonly TimeSpan BackgroundReadTimeout = TimeSpan.FromSeconds(5);
+    private long slowReads;
 
-    /// <summary>The viewer's facts, from memory or (on a miss) their profile within the read budget.</summary>
+    /// <summary>
+    /// The viewer's facts, from memory or (on a miss) their profile within the read budget. A read that
+    /// outlasts the budget goes on in the background and fills the cache for the viewer's next request;
+    /// concurrent misses of one viewer share one read.
+    /// </summary>
     public async ValueTask<ViewerFacts> GetFactsAsync(string userKey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -44,28 +51,51 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             return entry.Facts;
         }
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(options.Value.ProfileReadBudget);
-        StoredDocument<ProfileDocument>? stored;
-        try
+        var read = reads.GetOrAdd(userKey, key => new Lazy<Task<ViewerFacts>>(() => LoadAsync(key))).Value;
+        if (!read.IsCompleted)
         {
-            stored = await profiles.ReadAsync(userKey, userKey, budget.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogProfileSlow(logger, options.Value.ProfileReadBudget.TotalMilliseconds);
-            return ViewerFacts.Unknown;
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var waited = await Task.WhenAny(read, Task.Delay(options.Value.ProfileReadBudget, time, budget.Token));
+            await budget.CancelAsync();
+            if (waited != read)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Interlocked.Increment(ref slowReads) % 1000 == 1)
+                {
+                    LogProfileSlow(logger, options.Value.ProfileReadBudget.TotalMilliseconds, slowReads);
+                }
+
+                return ViewerFacts.Unknown;
+            }
         }
 
-        var profile = stored?.Value;
-        var facts = profile is null ? ViewerFacts.New : new ViewerFacts(true, profile.OptedOut, profile.Segments);
-        var fresh = entries.AddOrUpdate(
-            userKey,
-            _ => Entry.From(profile, facts, now),
-            (_, old) => old.WithFacts(facts, now));
-        fresh.LastUsed = now;
-        TrimIfNeeded();
-        return facts;
+        return await read;
+    }
+
+    private async Task<ViewerFacts> LoadAsync(string userKey)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(BackgroundReadTimeout);
+            var profile = (await profiles.ReadAsync(userKey, userKey, timeout.Token))?.Value;
+            var facts = profile is null ? ViewerFacts.New : new ViewerFacts(true, profile.OptedOut, profile.Segments);
+            var now = time.GetUtcNow();
+            var fresh = entries.AddOrUpdate(userKey, _ => Entry.From(profile, facts, now), (_, old) => old.WithFacts(facts, now));
+            fresh.LastUsed = now;
+            TrimIfNeeded();
+            return facts;
+        }
+#pragma warning disable CA1031 // An unreadable profile means "unknown viewer" for this request (served contextually), never a failed decision.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogProfileReadFailed(logger, ex);
+            return ViewerFacts.Unknown;
+        }
+        finally
+        {
+            reads.TryRemove(userKey, out _);
+        }
     }
 
     /// <summary>The viewer's recent impressions in one campaign (memory only: call after <see cref="GetFactsAsync"/>).</summary>
@@ -313,8 +343,11 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A viewer profile took longer than {BudgetMs} ms to read; this decision is contextual")]
-    private static partial void LogProfileSlow(ILogger logger, double budgetMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Viewer profiles took longer than {BudgetMs} ms to read ({Count} times so far); those decisions were contextual")]
+    private static partial void LogProfileSlow(ILogger logger, double budgetMs, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A viewer profile could not be read; the viewer is served contextually until it can")]
+    private static partial void LogProfileReadFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing viewer frequency state failed; it is retried")]
     private static partial void LogFlushFailed(ILogger logger, Exception ex);
