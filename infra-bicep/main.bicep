@@ -289,6 +289,8 @@ output AZURE_COSMOS_DATABASE_NAME string = cosmos.outputs.databaseName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output TRACKING_SIGNING_KEY_SECRET_NAME string = signingKeySecretName
+@description('Key Vault secret whose versions are the viewer pseudonymization keys (PRIVACY__pseudonymizationKeySecretName in app/api.bicep).')
+output PRIVACY_KEY_SECRET_NAME string = 'viewer-pseudonymization-key'
 output AZURE_OPENAI_ENDPOINT string = enableOpenAi ? openAi!.outputs.endpoint : ''
 output AZURE_OPENAI_DEPLOYMENT string = enableOpenAi ? openAi!.outputs.deploymentName : ''
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
