@@ -95,7 +95,7 @@ public sealed class OpenRtbTests
         var problem = JsonDocument.Parse(await noImps.Content.ReadAsStringAsync()).RootElement;
 
         Assert.Equal(HttpStatusCode.BadRequest, noImps.StatusCode);
-        Assert.True(problem.GetProperty("errors").EnumerateObject().Any(e => e.Name.StartsWith("imp", StringComparison.Ordinal)));
+        Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.StartsWith("imp", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
     }
 }
