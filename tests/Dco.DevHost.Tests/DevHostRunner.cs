@@ -44,7 +44,7 @@ public sealed class DevHostRunner : IAsyncDisposable
             ["DevHost:MasterKey"] = MasterKey,
             ["DevHost:FunctionKeys:default"] = FunctionKey,
             ["DevHost:BlobScanInterval"] = "00:00:00.300",
-            ["DevHost:QueueProcessingLease"] = "00:00:30",
+            ["DevHost:QueueProcessingLease"] = "00:00:10",
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));

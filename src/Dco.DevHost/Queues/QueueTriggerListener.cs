@@ -92,7 +92,8 @@ public sealed partial class QueueTriggerListener(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: leave the message to reappear when its lease ends.
+            // Shutting down: hand the message back now (not when its lease ends) without counting a failure.
+            await ReleaseAsync(queue, message);
         }
 #pragma warning disable CA1031 // A function failure of any kind must become a retry or a poison message, never a crash.
         catch (Exception ex)
@@ -122,6 +123,18 @@ public sealed partial class QueueTriggerListener(
         catch (RequestFailedException ex)
         {
             // The lease expired meanwhile (stale pop receipt): the message is visible again and will be retried.
+            LogReleaseFailed(logger, ex, message.MessageId, QueueName);
+        }
+    }
+
+    private async Task ReleaseAsync(QueueClient queue, QueueMessage message)
+    {
+        try
+        {
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+        }
+        catch (RequestFailedException ex)
+        {
             LogReleaseFailed(logger, ex, message.MessageId, QueueName);
         }
     }
