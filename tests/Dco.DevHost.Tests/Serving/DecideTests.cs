@@ -50,7 +50,7 @@ public sealed class DecideTests
         var decisionId = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("decisionId").GetString()!;
         var store = host.Services.GetRequiredService<CosmosStores>().For<DecisionDocument>(CosmosContainers.Decisions, d => d.Id, d => d.CampaignId);
         StoredDocument<DecisionDocument>? stored = null;
-        for (var i = 0; i < 50 && stored is null; i++)
+        for (var i = 0; i < 300 && stored is null; i++) // written behind: allow a busy machine 30 s
         {
             await Task.Delay(100);
             stored = await store.ReadAsync(decisionId, id);
