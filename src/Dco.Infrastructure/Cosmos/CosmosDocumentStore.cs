@@ -54,6 +54,17 @@ public sealed class CosmosDocumentStore<T>
         return Stored(response);
     }
 
+    /// <summary>
+    /// Creates or overwrites the item without asking for it back (less work for both ends on
+    /// write-heavy paths such as the decision log); returns the new ETag.
+    /// </summary>
+    public async Task<string> UpsertWithoutContentAsync(T item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var response = await Container.UpsertItemAsync(item, PartitionKeyOf(item), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+        return response.ETag;
+    }
+
     /// <summary>The item, or null when it does not exist (or has expired).</summary>
     public async Task<StoredDocument<T>?> ReadAsync(string id, string partitionKey, CancellationToken cancellationToken = default)
     {

@@ -68,7 +68,7 @@ public sealed partial class DecisionLogWriter(CosmosStores stores, TimeProvider 
             {
                 try
                 {
-                    await decisions.UpsertAsync(document);
+                    await decisions.UpsertWithoutContentAsync(document);
                     break;
                 }
                 catch (Exception ex) when (attempt < 5 && ex is not OperationCanceledException)

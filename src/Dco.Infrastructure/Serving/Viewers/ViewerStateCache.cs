@@ -27,6 +27,9 @@ public sealed record ViewerFacts(bool Known, bool OptedOut, IReadOnlyList<string
 public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider time, IOptions<ServingOptions> options, ILogger<ViewerStateCache> logger) : BackgroundService, IViewerStateListener
 {
     private static readonly TimeSpan FactsLifetime = TimeSpan.FromSeconds(60);
+
+    // Coalesces a busy viewer's impressions into one profile write per interval.
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FrequencyHorizon = TimeSpan.FromDays(30);
     private const int MaxImpressionsKept = 64;
 
@@ -203,7 +206,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        using var timer = new PeriodicTimer(FlushInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
