@@ -17,6 +17,8 @@ public static class DependencyInjection
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddDcoStorage();
         builder.Services.AddDcoCosmos();
+        // The shared serving documents (ServingDocuments.cs) are stored by serving, learning and management alike.
+        builder.Services.AddCosmosJsonContext(ServingJsonContext.Default);
         builder.Services.AddSingleton<IDependencyProbe, CosmosDependencyProbe>();
         builder.Services.AddDcoServing();
         builder.Services.AddDcoLearningLoop();

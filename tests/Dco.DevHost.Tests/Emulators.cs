@@ -23,4 +23,19 @@ internal static class Emulators
 
         return value!;
     }
+
+    /// <summary>Azurite and the Cosmos endpoint, under the same skip-or-fail rule.</summary>
+    public static void RequireCosmos()
+    {
+        StorageConnectionString();
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("COSMOS__accountEndpoint")))
+        {
+            if (Environment.GetEnvironmentVariable("DCO_REQUIRE_EMULATORS") == "1")
+            {
+                throw new InvalidOperationException("DCO_REQUIRE_EMULATORS=1 but COSMOS__accountEndpoint is not set.");
+            }
+
+            Skip.If(true, "Skipped: the Cosmos emulator is not configured (run ./dco test).");
+        }
+    }
 }

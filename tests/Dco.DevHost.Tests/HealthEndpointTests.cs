@@ -7,25 +7,10 @@ namespace Dco.DevHost.Tests;
 /// <summary>The real Dco.Functions app, hosted by the DevHost against the emulators.</summary>
 public sealed class HealthEndpointTests
 {
-    private static void RequireCosmos()
-    {
-        Emulators.StorageConnectionString();
-        var endpoint = Environment.GetEnvironmentVariable("COSMOS__accountEndpoint");
-        if (string.IsNullOrEmpty(endpoint))
-        {
-            if (Environment.GetEnvironmentVariable("DCO_REQUIRE_EMULATORS") == "1")
-            {
-                throw new InvalidOperationException("DCO_REQUIRE_EMULATORS=1 but COSMOS__accountEndpoint is not set.");
-            }
-
-            Skip.If(true, "Skipped: the Cosmos emulator is not configured (run ./dco test).");
-        }
-    }
-
     [SkippableFact]
     public async Task Health_is_200_when_blob_queue_cosmos_and_durable_answer()
     {
-        RequireCosmos();
+        Emulators.RequireCosmos();
         await using var host = await DevHostRunner.StartAsync(
             [.. typeof(DependencyInjection).Assembly.GetTypes()],
             new Dictionary<string, string?> { ["DURABLE:hubName"] = "health" + Guid.NewGuid().ToString("N")[..8] },
@@ -44,7 +29,7 @@ public sealed class HealthEndpointTests
     [SkippableFact]
     public async Task Health_is_503_naming_cosmos_when_cosmos_is_unreachable()
     {
-        RequireCosmos();
+        Emulators.RequireCosmos();
         await using var host = await DevHostRunner.StartAsync(
             [.. typeof(DependencyInjection).Assembly.GetTypes()],
             new Dictionary<string, string?>

@@ -11,7 +11,6 @@ public static class CampaignsServiceCollectionExtensions
     public static IServiceCollection AddDcoCampaigns(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddCosmosJsonContext(ServingJsonContext.Default);
         services.AddCosmosJsonContext(CampaignsJsonContext.Default);
         services.TryAddSingleton<CampaignStores>();
         services.TryAddSingleton<ICampaignChangeNotifier, NullCampaignChangeNotifier>();

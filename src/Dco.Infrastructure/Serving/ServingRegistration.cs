@@ -20,7 +20,6 @@ internal static class ServingRegistration
     public static IServiceCollection AddDcoServing(this IServiceCollection services)
     {
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddCosmosJsonContext(ServingJsonContext.Default);
         services.AddSingleton<SignalReader>();
         AddHosted<ServingSnapshotCache>(services);
         AddHosted<ViewerStateCache>(services);

@@ -12,7 +12,7 @@ internal static class ServingHost
 {
     public static async Task<DevHostRunner> StartAsync(params CampaignDocument[] campaigns)
     {
-        HealthEndpointTestsRequirements.RequireCosmos();
+        Emulators.RequireCosmos();
         var host = await DevHostRunner.StartAsync(
             [.. typeof(DependencyInjection).Assembly.GetTypes()],
             new Dictionary<string, string?>
@@ -70,21 +70,4 @@ internal static class ServingHost
             FrequencyCaps = caps ?? [],
         },
     };
-}
-
-internal static class HealthEndpointTestsRequirements
-{
-    public static void RequireCosmos()
-    {
-        Emulators.StorageConnectionString();
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("COSMOS__accountEndpoint")))
-        {
-            if (Environment.GetEnvironmentVariable("DCO_REQUIRE_EMULATORS") == "1")
-            {
-                throw new InvalidOperationException("DCO_REQUIRE_EMULATORS=1 but COSMOS__accountEndpoint is not set.");
-            }
-
-            Skip.If(true, "Skipped: the Cosmos emulator is not configured (run ./dco test).");
-        }
-    }
 }
