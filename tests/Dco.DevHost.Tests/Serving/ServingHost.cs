@@ -20,6 +20,9 @@ internal static class ServingHost
                 ["DURABLE:hubName"] = "serve" + Guid.NewGuid().ToString("N")[..8],
                 ["TRACKING:keys"] = "t1:" + Convert.ToBase64String(Enumerable.Repeat((byte)3, 32).ToArray()),
                 ["PRIVACY:keys"] = "p1:" + Convert.ToBase64String(Enumerable.Repeat((byte)5, 32).ToArray()),
+                // These tests are about what is decided, not latency: a cold first profile read on a busy
+                // machine must not turn a personalized request into a contextual one.
+                ["SERVING:profileReadBudget"] = "00:00:01",
             },
             new InvocationLog(),
             builder => builder.AddDcoFunctions());
