@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dco.Core.Decisioning;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Serving.Decisions;
 using Dco.Infrastructure.Tracking;
 using Microsoft.Extensions.Logging;
 
@@ -35,13 +36,13 @@ public enum LearningOutcome
 /// </summary>
 public sealed partial class EventLearningService(
     CosmosStores stores,
+    DecisionRecords decisions,
     IModelChangeNotifier notifier,
     TimeProvider time,
     ILogger<EventLearningService> logger)
 {
     private const int MaxWriteAttempts = 12;
 
-    private readonly CosmosDocumentStore<DecisionDocument> decisions = stores.For<DecisionDocument>(CosmosContainers.Decisions, d => d.Id, d => d.CampaignId);
     private readonly CosmosDocumentStore<CampaignDocument> campaigns = stores.For<CampaignDocument>(CosmosContainers.Campaigns, c => c.Id, c => c.Id);
     private readonly CosmosDocumentStore<TrackingEventDocument> events = stores.For<TrackingEventDocument>(CosmosContainers.Events, e => e.Id, e => e.CampaignId);
     private readonly CosmosDocumentStore<ModelStateDocument> models = stores.For<ModelStateDocument>(CosmosContainers.Stats, m => m.Id, m => m.CampaignId);
@@ -73,7 +74,7 @@ public sealed partial class EventLearningService(
     public async Task<LearningOutcome> ApplyAsync(LearningEventMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var decision = await decisions.ReadAsync(message.DecisionId, message.CampaignId, cancellationToken);
+        var decision = await decisions.FindAsync(message.DecisionId, message.CampaignId, cancellationToken);
         if (decision is null)
         {
             if (await events.ReadAsync(message.EventId, message.CampaignId, cancellationToken) is null)
@@ -86,7 +87,7 @@ public sealed partial class EventLearningService(
                 $"Decision {message.DecisionId} of campaign {message.CampaignId} is not stored (not written yet, or past its TTL); event {message.EventId} cannot be learned.");
         }
 
-        var pending = new PendingEvent(message, decision.Value.Record);
+        var pending = new PendingEvent(message, decision.Record);
         var queue = queues.GetOrAdd(message.CampaignId, id => new CampaignCommitQueue(id));
         if (queue.Enqueue(pending))
         {

@@ -1,6 +1,7 @@
 using Dco.Core.Serving.Privacy;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Serving.Decisions;
 using Dco.Infrastructure.Tracking;
 
 namespace Dco.Infrastructure.Privacy;
@@ -12,7 +13,7 @@ public sealed record PrivacyResult(int ProfilesChanged, int DecisionsDeleted, in
 /// Opt-out (stop personalizing: <see cref="ProfileDocument.OptedOut"/>, segments cleared) and delete
 /// (profile, decision records and their events) for a raw viewer id, which is pseudonymized first and never stored.
 /// </summary>
-public sealed class ViewerPrivacyService(ViewerKeyRing keys, CosmosStores stores, IEnumerable<IViewerStateListener> listeners)
+public sealed class ViewerPrivacyService(ViewerKeyRing keys, CosmosStores stores, DecisionRecords decisions, IEnumerable<IViewerStateListener> listeners)
 {
     /// <summary>How long an opt-out is remembered (13 months, the usual consent lifetime).</summary>
     public static readonly TimeSpan OptOutRetention = TimeSpan.FromDays(395);
@@ -20,7 +21,6 @@ public sealed class ViewerPrivacyService(ViewerKeyRing keys, CosmosStores stores
     private const int MaxAttempts = 10;
 
     private readonly CosmosDocumentStore<ProfileDocument> profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
-    private readonly CosmosDocumentStore<DecisionDocument> decisions = stores.For<DecisionDocument>(CosmosContainers.Decisions, d => d.Id, d => d.CampaignId);
     private readonly CosmosDocumentStore<TrackingEventDocument> events = stores.For<TrackingEventDocument>(CosmosContainers.Events, e => e.Id, e => e.CampaignId);
 
     /// <summary>Null when the id is usable, else the field error.</summary>
@@ -71,35 +71,24 @@ public sealed class ViewerPrivacyService(ViewerKeyRing keys, CosmosStores stores
                 profilesDeleted++;
             }
 
-            var viewerDecisions = new List<DecisionDocument>();
-            await foreach (var decision in decisions.FindAcrossPartitionsAsync("userKey", userKey, cancellationToken))
+            // Events first: if this is interrupted, a retry still finds the decision and its events.
+            decisionsDeleted += await decisions.RemoveViewerAsync(userKey, async (decision, token) =>
             {
-                viewerDecisions.Add(decision);
-            }
-
-            foreach (var decision in viewerDecisions)
-            {
-                // Events first: if this is interrupted, a retry still finds the decision and its events.
                 var query = new DocumentQuery("SELECT * FROM c WHERE c.decisionId = @decisionId").WithParameter("@decisionId", decision.Id);
                 var decisionEvents = new List<TrackingEventDocument>();
-                await foreach (var trackingEvent in events.QueryAsync(decision.CampaignId, query, cancellationToken))
+                await foreach (var trackingEvent in events.QueryAsync(decision.CampaignId, query, token))
                 {
                     decisionEvents.Add(trackingEvent);
                 }
 
                 foreach (var trackingEvent in decisionEvents)
                 {
-                    if (await events.DeleteAsync(trackingEvent.Id, trackingEvent.CampaignId, cancellationToken))
+                    if (await events.DeleteAsync(trackingEvent.Id, trackingEvent.CampaignId, token))
                     {
                         eventsDeleted++;
                     }
                 }
-
-                if (await decisions.DeleteAsync(decision.Id, decision.CampaignId, cancellationToken))
-                {
-                    decisionsDeleted++;
-                }
-            }
+            }, cancellationToken);
         }
 
         return new PrivacyResult(profilesDeleted, decisionsDeleted, eventsDeleted);

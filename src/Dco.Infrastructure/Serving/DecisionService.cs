@@ -114,67 +114,74 @@ public sealed class DecisionService(
             }
         }
 
-        var now = time.GetUtcNow();
-        var decisionId = Guid.CreateVersion7(now).ToString("N");
-        var request = new DecisionRequest
+        // From here to the commit nothing waits: a page is written once all its slots are committed.
+        var slot = await log.ReserveAsync(snapshot.CampaignId, cancellationToken);
+        var decisionId = slot.DecisionId;
+        DecisionDocument? stored = null;
+        try
         {
-            DecisionId = decisionId,
-            ViewerKey = level == ConsentLevel.Full ? userKey : "",
-            Consent = level,
-            Time = command.Context.LocalTime ?? now,
-            Segments = level == ConsentLevel.Full ? segments : [],
-            Context = new RequestContext
+            var now = time.GetUtcNow();
+            var request = new DecisionRequest
             {
-                Device = command.Context.Device,
-                Geo = command.Context.Geo,
-                PageCategory = command.Context.PageCategory,
-                Placement = command.PlacementId,
-                Attributes = command.Context.Attributes ?? new Dictionary<string, string>(),
-            },
-            Signals = state.Signals,
-            Frequency = frequency,
-        };
+                DecisionId = decisionId,
+                ViewerKey = level == ConsentLevel.Full ? userKey : "",
+                Consent = level,
+                Time = command.Context.LocalTime ?? now,
+                Segments = level == ConsentLevel.Full ? segments : [],
+                Context = new RequestContext
+                {
+                    Device = command.Context.Device,
+                    Geo = command.Context.Geo,
+                    PageCategory = command.Context.PageCategory,
+                    Placement = command.PlacementId,
+                    Attributes = command.Context.Attributes ?? new Dictionary<string, string>(),
+                },
+                Signals = state.Signals,
+                Frequency = frequency,
+            };
 
-        var decision = snapshot.Engine.Decide(request, DecisionRandom.ForDecision(options.Value.Seed, decisionId));
-        var links = trackingUrls.LinksFor(decision.Record, command.BaseUrl);
-        var assets = new List<ServedAsset>(decision.AssetIds.Count);
-        var destinations = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? primaryClick = null;
-        var resolved = decision.Assets;
-        for (var i = 0; i < resolved.Count; i++)
-        {
-            var asset = resolved[i];
-            string? clickUrl = null;
-            var destination = snapshot.DestinationOf(asset.Id);
-            if (destination is not null)
+            var decision = snapshot.Engine.Decide(request, DecisionRandom.ForDecision(options.Value.Seed, decisionId));
+            var links = trackingUrls.LinksFor(decision.Record, command.BaseUrl);
+            var assets = new List<ServedAsset>(decision.AssetIds.Count);
+            var destinations = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? primaryClick = null;
+            var resolved = decision.Assets;
+            for (var i = 0; i < resolved.Count; i++)
             {
-                // Only assets with a server-side destination get a click URL: the click endpoint redirects there.
-                destinations[asset.Id] = destination;
-                clickUrl = links.ClickUrl(asset.Id);
-                primaryClick ??= clickUrl;
+                var asset = resolved[i];
+                string? clickUrl = null;
+                var destination = snapshot.DestinationOf(asset.Id);
+                if (destination is not null)
+                {
+                    // Only assets with a server-side destination get a click URL: the click endpoint redirects there.
+                    destinations[asset.Id] = destination;
+                    clickUrl = links.ClickUrl(asset.Id);
+                    primaryClick ??= clickUrl;
+                }
+
+                assets.Add(ToServed(snapshot.Engine.SlotNames[i], asset, clickUrl));
             }
 
-            assets.Add(ToServed(snapshot.Engine.SlotNames[i], asset, clickUrl));
-        }
+            var html = Render(snapshot.Template, assets, links.ImpressionUrl, primaryClick, decisionId, snapshot.CampaignId, command.PlacementId);
+            if (viewerStateUsed && !decision.IsDefault)
+            {
+                viewers.RecordServed(userKey, snapshot.CampaignId, decision.AssetIds, decision.CombinationKey);
+            }
 
-        var html = Render(snapshot.Template, assets, links.ImpressionUrl, primaryClick, decisionId, snapshot.CampaignId, command.PlacementId);
-        if (viewerStateUsed && !decision.IsDefault)
-        {
-            viewers.RecordServed(userKey, snapshot.CampaignId, decision.AssetIds, decision.CombinationKey);
-        }
-
-        await log.EnqueueAsync(
-            new DecisionDocument
+            stored = new DecisionDocument
             {
                 Id = decisionId,
                 CampaignId = snapshot.CampaignId,
                 UserKey = level == ConsentLevel.Full ? userKey : "",
                 Record = decision.Record,
                 Destinations = destinations,
-                TimeToLive = (int)options.Value.DecisionRetention.TotalSeconds,
-            },
-            cancellationToken);
-        return (new DecideResult(decision, snapshot, assets, html, links.ImpressionUrl, primaryClick, evaluation, viewerStateUsed), null);
+            };
+            return (new DecideResult(decision, snapshot, assets, html, links.ImpressionUrl, primaryClick, evaluation, viewerStateUsed), null);
+        }
+        finally
+        {
+            log.Commit(slot, stored);
+        }
     }
 
     private static ServedAsset ToServed(string slot, AssetDefinition asset, string? clickUrl)

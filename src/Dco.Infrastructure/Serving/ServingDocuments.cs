@@ -4,13 +4,12 @@ using Dco.Core.Decisioning;
 namespace Dco.Infrastructure.Serving;
 
 /// <summary>
-/// One decision as stored in the <c>decisions</c> container (partition <c>/campaignId</c>), written off
-/// the hot path after <c>decide</c> answers. Tracking events and conversions join to it by id; it
-/// expires with its TTL. Holds the pseudonymous viewer key only (never a raw id).
+/// One decision: the entry of a <see cref="DecisionPageDocument"/> that tracking events and conversions
+/// join to by id. Holds the pseudonymous viewer key only (never a raw id).
 /// </summary>
 public sealed record DecisionDocument
 {
-    /// <summary>The decision id.</summary>
+    /// <summary>The decision id, <c>{page id}-{index}</c> (<see cref="Decisions.DecisionIds"/>).</summary>
     public required string Id { get; init; }
 
     public required string CampaignId { get; init; }
@@ -22,6 +21,25 @@ public sealed record DecisionDocument
 
     /// <summary>Destination URL per chosen asset id (server-side click targets).</summary>
     public IReadOnlyDictionary<string, string> Destinations { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// Decisions of one campaign made within a fraction of a second on one instance, stored together in
+/// the <c>decisions</c> container (partition <c>/campaignId</c>), written off the hot path after
+/// <c>decide</c> answers and expiring with their TTL (docs/decisions/0010-decision-pages.md). A
+/// decision's id names its page, so finding a decision is one point read.
+/// </summary>
+public sealed record DecisionPageDocument
+{
+    /// <summary>The page id (a version-7 GUID without dashes: ordered by time).</summary>
+    public required string Id { get; init; }
+
+    public required string CampaignId { get; init; }
+
+    /// <summary>The distinct pseudonymous viewer keys among <see cref="Decisions"/>, for privacy deletion.</summary>
+    public IReadOnlyList<string> UserKeys { get; init; } = [];
+
+    public required IReadOnlyList<DecisionDocument> Decisions { get; init; }
 
     [JsonPropertyName("ttl")]
     public int? TimeToLive { get; init; }
@@ -125,7 +143,7 @@ public sealed record SignalDocument
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(DecisionDocument))]
+[JsonSerializable(typeof(DecisionPageDocument))]
 [JsonSerializable(typeof(ModelStateDocument))]
 [JsonSerializable(typeof(ProfileDocument))]
 [JsonSerializable(typeof(CampaignDocument))]

@@ -24,6 +24,7 @@ internal static class ServingRegistration
         AddHosted<ServingSnapshotCache>(services);
         AddHosted<ViewerStateCache>(services);
         AddHosted<DecisionLogWriter>(services);
+        services.AddSingleton<DecisionRecords>();
         services.AddSingleton<IViewerStateListener>(sp => sp.GetRequiredService<ViewerStateCache>());
         services.AddSingleton<IViewerStateListener>(sp => sp.GetRequiredService<DecisionLogWriter>());
         services.AddSingleton<SnapshotInvalidation>();

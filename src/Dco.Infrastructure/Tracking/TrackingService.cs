@@ -3,6 +3,7 @@ using Dco.Core.Decisioning;
 using Dco.Core.Serving.Tracking;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Serving.Decisions;
 
 namespace Dco.Infrastructure.Tracking;
 
@@ -57,7 +58,7 @@ public sealed class TrackingService(
     TrackingKeyRing keys,
     TrafficClassifier classifier,
     TrackingEventRecorder recorder,
-    CosmosStores stores,
+    DecisionRecords decisions,
     TrackingRejections rejections,
     TimeProvider time)
 {
@@ -65,8 +66,6 @@ public sealed class TrackingService(
     private const int MaximumIdLength = 200;
     private static readonly TimeSpan AllowedFutureSkew = TimeSpan.FromMinutes(5);
 
-    private readonly CosmosDocumentStore<DecisionDocument> decisions =
-        stores.For<DecisionDocument>(CosmosContainers.Decisions, d => d.Id, d => d.CampaignId);
 
     /// <summary>Records an impression when the token is valid; refusals are counted. Returns null when refused.</summary>
     public async Task<RecordOutcome?> ImpressionAsync(TrackingHit hit, CancellationToken cancellationToken)
@@ -102,13 +101,13 @@ public sealed class TrackingService(
             return new ClickResult(ClickStatus.Rejected, null, "The click token names no asset.");
         }
 
-        var decision = await decisions.ReadAsync(token.DecisionId, token.CampaignId, cancellationToken);
+        var decision = await decisions.FindAsync(token.DecisionId, token.CampaignId, cancellationToken);
         if (decision is null)
         {
             return new ClickResult(ClickStatus.NotFound, null, "The decision behind this link is no longer stored.");
         }
 
-        if (!decision.Value.Destinations.TryGetValue(token.AssetId, out var destination) || !IsRedirectable(destination))
+        if (!decision.Destinations.TryGetValue(token.AssetId, out var destination) || !IsRedirectable(destination))
         {
             return new ClickResult(ClickStatus.NotFound, null, $"Asset '{token.AssetId}' has no click destination.");
         }
@@ -136,7 +135,7 @@ public sealed class TrackingService(
             return new ConversionResult(index, ConversionStatus.Rejected, null, errors);
         }
 
-        var decision = await FindDecisionAsync(input!.DecisionId!, input.CampaignId, cancellationToken);
+        var decision = await decisions.FindAsync(input!.DecisionId!, input.CampaignId, cancellationToken);
         if (decision is null)
         {
             return Rejected(index, "decisionId", "Unknown decision: it was never served, or its record has expired.");
@@ -158,21 +157,6 @@ public sealed class TrackingService(
             },
             cancellationToken);
         return new ConversionResult(index, outcome == RecordOutcome.Duplicate ? ConversionStatus.Duplicate : ConversionStatus.Accepted, eventId, null);
-    }
-
-    private async Task<DecisionDocument?> FindDecisionAsync(string decisionId, string? campaignId, CancellationToken cancellationToken)
-    {
-        if (!string.IsNullOrEmpty(campaignId))
-        {
-            return (await decisions.ReadAsync(decisionId, campaignId, cancellationToken))?.Value;
-        }
-
-        await foreach (var decision in decisions.FindAcrossPartitionsAsync("id", decisionId, cancellationToken))
-        {
-            return decision;
-        }
-
-        return null;
     }
 
     private Dictionary<string, string[]> Validate(ConversionInput? input)

@@ -6,6 +6,7 @@ using Dco.Functions;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Learning;
 using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Serving.Decisions;
 using Dco.Infrastructure.Storage;
 using Dco.Infrastructure.Tracking;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,7 @@ public sealed class LearningLoopHost : IAsyncLifetime
 
     public CosmosStores Stores => Host.Services.GetRequiredService<CosmosStores>();
 
-    public CosmosDocumentStore<DecisionDocument> Decisions => Stores.For<DecisionDocument>(CosmosContainers.Decisions, d => d.Id, d => d.CampaignId);
+    public CosmosDocumentStore<DecisionPageDocument> DecisionPages => DecisionLogWriter.DecisionPageStore(Stores);
 
     public CosmosDocumentStore<ModelStateDocument> Models => Stores.For<ModelStateDocument>(CosmosContainers.Stats, m => m.Id, m => m.CampaignId);
 
@@ -110,21 +111,45 @@ public sealed class LearningLoopHost : IAsyncLifetime
         return definition;
     }
 
-    /// <summary>Decides like <c>decide</c> would and stores the decision record, with server-side destinations.</summary>
+    /// <summary>A fresh decision id, in a new page unless one is given.</summary>
+    public static string NewDecisionId(string? pageId = null, int index = 0) => DecisionIds.Format(pageId ?? Guid.CreateVersion7().ToString("N"), index);
+
+    /// <summary>The decision as stored, read from its page in Cosmos (not through any cache); null when it is not there.</summary>
+    public async Task<DecisionDocument?> StoredDecisionAsync(string decisionId, string campaignId)
+    {
+        Assert.True(DecisionIds.TryParse(decisionId, out var pageId, out _), $"'{decisionId}' is not a decision id.");
+        var page = await DecisionPages.ReadAsync(pageId, campaignId);
+        return page?.Value.Decisions.SingleOrDefault(d => d.Id == decisionId);
+    }
+
+    /// <summary>
+    /// Decides like <c>decide</c> would and stores the decision record, with server-side destinations,
+    /// in the page its id names (added to the decisions already there).
+    /// </summary>
     public async Task<(DecisionRecord Record, TrackingLinks Links)> SeedDecisionAsync(CampaignDefinition campaign, string decisionId, string userKey = "", ulong seed = 1)
     {
+        Assert.True(DecisionIds.TryParse(decisionId, out var pageId, out _), $"'{decisionId}' is not a decision id.");
         var snapshot = CampaignSnapshot.Create(campaign);
         var decision = snapshot.Decide(
             new DecisionRequest { DecisionId = decisionId, ViewerKey = userKey, Consent = ConsentLevel.Full, Time = DateTimeOffset.UtcNow },
             new DecisionRandom(seed));
         var record = decision.Record;
-        await Decisions.UpsertAsync(new DecisionDocument
+        var document = new DecisionDocument
         {
             Id = decisionId,
             CampaignId = campaign.Id,
             UserKey = userKey,
             Record = record,
             Destinations = record.AssetIds.ToDictionary(a => a, a => $"https://shop.example/landing/{a}"),
+        };
+        var existing = (await DecisionPages.ReadAsync(pageId, campaign.Id))?.Value.Decisions ?? [];
+        var decisions = existing.Where(d => d.Id != decisionId).Append(document).ToList();
+        await DecisionPages.UpsertAsync(new DecisionPageDocument
+        {
+            Id = pageId,
+            CampaignId = campaign.Id,
+            UserKeys = [.. decisions.Select(d => d.UserKey).Where(k => k.Length > 0).Distinct()],
+            Decisions = decisions,
             TimeToLive = 86_400,
         });
         return (record, Host.Services.GetRequiredService<ITrackingUrls>().LinksFor(record, Host.BaseAddress));

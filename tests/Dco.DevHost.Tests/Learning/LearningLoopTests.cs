@@ -29,7 +29,7 @@ public sealed class LearningLoopTests(LearningLoopHost fixture)
     {
         LearningLoopHost.RequireEmulators();
         var campaign = await fixture.SeedCampaignAsync(NewId("camp"));
-        var decisionId = NewId("dec");
+        var decisionId = LearningLoopHost.NewDecisionId();
         var (record, links) = await fixture.SeedDecisionAsync(campaign, decisionId);
         var clicked = record.AssetIds[1];
 
@@ -67,7 +67,7 @@ public sealed class LearningLoopTests(LearningLoopHost fixture)
     {
         LearningLoopHost.RequireEmulators();
         var campaign = await fixture.SeedCampaignAsync(NewId("camp"));
-        var decisionId = NewId("dec");
+        var decisionId = LearningLoopHost.NewDecisionId();
         await fixture.SeedDecisionAsync(campaign, decisionId);
         var body = LearningLoopHost.MessageBody(new LearningEventMessage
         {
@@ -93,7 +93,7 @@ public sealed class LearningLoopTests(LearningLoopHost fixture)
         LearningLoopHost.RequireEmulators();
         var random = new Random(20261128);
         var campaign = await fixture.SeedCampaignAsync(NewId("camp"));
-        var seeded = await Task.WhenAll(Enumerable.Range(0, 160).Select(i => fixture.SeedDecisionAsync(campaign, $"{campaign.Id}-d{i}", seed: (ulong)i + 1)));
+        var seeded = await Task.WhenAll(Enumerable.Range(0, 160).Select(i => fixture.SeedDecisionAsync(campaign, LearningLoopHost.NewDecisionId(), seed: (ulong)i + 1)));
 
         // Distinct real-world events; each is fired 1-5 times, some copies by a bot (non-billable).
         var hits = new List<Hit>();

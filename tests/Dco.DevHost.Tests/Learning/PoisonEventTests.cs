@@ -38,7 +38,7 @@ public sealed class PoisonEventTests(LearningLoopHost fixture)
         await fixture.SendEventMessageAsync(malformed);
         await fixture.SendEventMessageAsync(unknownDecision);
 
-        var decisionId = "dec-" + marker;
+        var decisionId = LearningLoopHost.NewDecisionId();
         await fixture.SeedDecisionAsync(campaign, decisionId);
         await fixture.SendEventMessageAsync(LearningLoopHost.MessageBody(new LearningEventMessage
         {

@@ -65,8 +65,14 @@ public sealed class PrivacyEndpointTests(LearningLoopHost fixture)
         var otherKey = UserKeyOf(NewViewer());
         var campaign = await fixture.SeedCampaignAsync("camp-" + Guid.NewGuid().ToString("N")[..10]);
         await fixture.Profiles.UpsertAsync(new ProfileDocument { Id = userKey, UserKey = userKey, Segments = ["sports"], TimeToLive = 3600 });
-        var mine = new[] { await fixture.SeedDecisionAsync(campaign, "dec-a-" + Guid.NewGuid().ToString("N")[..8], userKey), await fixture.SeedDecisionAsync(campaign, "dec-b-" + Guid.NewGuid().ToString("N")[..8], userKey) };
-        var theirs = await fixture.SeedDecisionAsync(campaign, "dec-c-" + Guid.NewGuid().ToString("N")[..8], otherKey);
+        // One of the viewer's decisions shares its page with another viewer's; the other has a page of its own.
+        var sharedPage = Guid.CreateVersion7().ToString("N");
+        var mine = new[]
+        {
+            await fixture.SeedDecisionAsync(campaign, LearningLoopHost.NewDecisionId(sharedPage, 0), userKey),
+            await fixture.SeedDecisionAsync(campaign, LearningLoopHost.NewDecisionId(), userKey),
+        };
+        var theirs = await fixture.SeedDecisionAsync(campaign, LearningLoopHost.NewDecisionId(sharedPage, 1), otherKey);
         foreach (var (_, links) in mine.Append(theirs))
         {
             using var pixel = await fixture.Http.GetAsync(links.ImpressionUrl);
@@ -81,14 +87,15 @@ public sealed class PrivacyEndpointTests(LearningLoopHost fixture)
         var second = await PostAsync("api/privacy/delete", new { viewerId = viewer });
 
         Assert.Null(await fixture.Profiles.ReadAsync(userKey, userKey));
-        Assert.Empty(await ToListAsync(fixture.Decisions.FindAcrossPartitionsAsync("userKey", userKey)));
+        var pagesOfViewer = new DocumentQuery("SELECT * FROM c WHERE ARRAY_CONTAINS(c.userKeys, @userKey)").WithParameter("@userKey", userKey);
+        Assert.Empty(await ToListAsync(fixture.DecisionPages.QueryAcrossPartitionsAsync(pagesOfViewer)));
         foreach (var (record, _) in mine)
         {
-            Assert.Null(await fixture.Decisions.ReadAsync(record.DecisionId, campaign.Id));
+            Assert.Null(await fixture.StoredDecisionAsync(record.DecisionId, campaign.Id));
             Assert.Empty(await ToListAsync(fixture.Events.FindAcrossPartitionsAsync("decisionId", record.DecisionId)));
         }
 
-        Assert.NotNull(await fixture.Decisions.ReadAsync(theirs.Record.DecisionId, campaign.Id));
+        Assert.Equal(otherKey, (await fixture.StoredDecisionAsync(theirs.Record.DecisionId, campaign.Id))?.UserKey);
         Assert.NotNull(await fixture.Events.ReadAsync(EventIds.Impression(theirs.Record.DecisionId), campaign.Id));
         Assert.Equal((1, 2, 3), (first.GetProperty("profilesChanged").GetInt32(), first.GetProperty("decisionsDeleted").GetInt32(), first.GetProperty("eventsDeleted").GetInt32()));
         Assert.Equal((0, 0, 0), (second.GetProperty("profilesChanged").GetInt32(), second.GetProperty("decisionsDeleted").GetInt32(), second.GetProperty("eventsDeleted").GetInt32()));

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dco.Core.Decisioning;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Serving.Decisions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dco.DevHost.Tests.Serving;
@@ -48,19 +49,22 @@ public sealed class DecideTests
 
         using var response = await http.SendAsync(Decide(new { campaignId = id, viewerId = rawViewer, consent = new { advertising = true, personalization = true } }));
         var decisionId = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("decisionId").GetString()!;
-        var store = host.Services.GetRequiredService<CosmosStores>().For<DecisionDocument>(CosmosContainers.Decisions, d => d.Id, d => d.CampaignId);
-        StoredDocument<DecisionDocument>? stored = null;
-        for (var i = 0; i < 300 && stored is null; i++) // written behind: allow a busy machine 30 s
+        Assert.True(DecisionIds.TryParse(decisionId, out var pageId, out _), decisionId);
+        var store = DecisionLogWriter.DecisionPageStore(host.Services.GetRequiredService<CosmosStores>());
+        StoredDocument<DecisionPageDocument>? page = null;
+        for (var i = 0; i < 300 && page is null; i++) // written behind: allow a busy machine 30 s
         {
             await Task.Delay(100);
-            stored = await store.ReadAsync(decisionId, id);
+            page = await store.ReadAsync(pageId, id);
         }
 
-        Assert.NotNull(stored);
-        Assert.InRange(stored.Value.Record.Propensity, double.Epsilon, 1.0);
-        Assert.NotEqual("", stored.Value.UserKey);
-        Assert.DoesNotContain(rawViewer, JsonSerializer.Serialize(stored.Value, ServingJsonContext.Default.DecisionDocument), StringComparison.Ordinal);
-        Assert.NotNull(stored.Value.TimeToLive);
+        Assert.NotNull(page);
+        var stored = Assert.Single(page.Value.Decisions, d => d.Id == decisionId);
+        Assert.InRange(stored.Record.Propensity, double.Epsilon, 1.0);
+        Assert.NotEqual("", stored.UserKey);
+        Assert.Contains(stored.UserKey, page.Value.UserKeys);
+        Assert.DoesNotContain(rawViewer, JsonSerializer.Serialize(page.Value, ServingJsonContext.Default.DecisionPageDocument), StringComparison.Ordinal);
+        Assert.Equal((int)TimeSpan.FromDays(30).TotalSeconds, page.Value.TimeToLive);
     }
 
     [SkippableFact]

@@ -41,7 +41,7 @@ public sealed class TrackingTokenRejectionTests(LearningLoopHost fixture)
     {
         LearningLoopHost.RequireEmulators();
         var campaign = await fixture.SeedCampaignAsync("camp-" + Guid.NewGuid().ToString("N")[..10]);
-        var (record, links) = await fixture.SeedDecisionAsync(campaign, "dec-" + Guid.NewGuid().ToString("N")[..10]);
+        var (record, links) = await fixture.SeedDecisionAsync(campaign, LearningLoopHost.NewDecisionId());
 
         using var response = await fixture.Http.GetAsync(Tamper(links.ClickUrl(record.AssetIds[0])));
 
@@ -68,7 +68,7 @@ public sealed class TrackingTokenRejectionTests(LearningLoopHost fixture)
     {
         LearningLoopHost.RequireEmulators();
         var campaign = await fixture.SeedCampaignAsync("camp-" + Guid.NewGuid().ToString("N")[..10]);
-        var (record, links) = await fixture.SeedDecisionAsync(campaign, "dec-" + Guid.NewGuid().ToString("N")[..10]);
+        var (record, links) = await fixture.SeedDecisionAsync(campaign, LearningLoopHost.NewDecisionId());
         var before = Refused("impression");
 
         using var response = await fixture.Http.GetAsync(Tamper(links.ImpressionUrl));
@@ -84,7 +84,7 @@ public sealed class TrackingTokenRejectionTests(LearningLoopHost fixture)
     {
         LearningLoopHost.RequireEmulators();
         var campaign = await fixture.SeedCampaignAsync("camp-" + Guid.NewGuid().ToString("N")[..10]);
-        var (record, links) = await fixture.SeedDecisionAsync(campaign, "dec-" + Guid.NewGuid().ToString("N")[..10]);
+        var (record, links) = await fixture.SeedDecisionAsync(campaign, LearningLoopHost.NewDecisionId());
         using var request = new HttpRequestMessage(HttpMethod.Get, links.ImpressionUrl);
         request.Headers.Add("Sec-Purpose", "prefetch");
 
@@ -101,7 +101,7 @@ public sealed class TrackingTokenRejectionTests(LearningLoopHost fixture)
     {
         LearningLoopHost.RequireEmulators();
         var campaign = await fixture.SeedCampaignAsync("camp-" + Guid.NewGuid().ToString("N")[..10]);
-        var (record, _) = await fixture.SeedDecisionAsync(campaign, "dec-" + Guid.NewGuid().ToString("N")[..10]);
+        var (record, _) = await fixture.SeedDecisionAsync(campaign, LearningLoopHost.NewDecisionId());
         var batch = """
             {"conversions":[
               {"decisionId":"DECISION","conversionId":"o-1","value":10,"currency":"EUR","occurredAt":"2026-01-01T00:00:00Z"},

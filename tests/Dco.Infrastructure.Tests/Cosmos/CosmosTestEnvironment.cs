@@ -51,6 +51,7 @@ public static class CosmosTestEnvironment
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddDcoCosmos();
         services.AddCosmosJsonContext(TestDocumentsJsonContext.Default);
+        services.AddCosmosJsonContext(Dco.Infrastructure.Serving.ServingJsonContext.Default);
         var provider = services.BuildServiceProvider(validateScopes: true);
         _ = provider.GetRequiredService<IOptions<Configuration.CosmosOptions>>().Value;
         return provider;

@@ -1,0 +1,223 @@
+using Dco.Core.Decisioning;
+using Dco.Infrastructure.Cosmos;
+using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Serving.Decisions;
+using Dco.Infrastructure.Tests.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Dco.Infrastructure.Tests.Serving;
+
+public sealed class DecisionIdsTests
+{
+    private const string Page = "0193a3b2c4d5e6f708192a3b4c5d6e7f";
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(DecisionLogWriter.PageCapacity - 1)]
+    public void A_formatted_id_parses_back_to_its_page_and_index(int index)
+    {
+        var id = DecisionIds.Format(Page, index);
+
+        Assert.True(DecisionIds.TryParse(id, out var page, out var parsed));
+        Assert.Equal((Page, index), (page, parsed));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("dec-123")]
+    [InlineData(Page)]
+    [InlineData(Page + "-")]
+    [InlineData(Page + "-01")]
+    [InlineData(Page + "-+1")]
+    [InlineData(Page + "- 1")]
+    [InlineData(Page + "-128")]
+    [InlineData(Page + "-1x")]
+    [InlineData("0193A3B2C4D5E6F708192A3B4C5D6E7F-1")]
+    [InlineData("0193a3b2c4d5e6f708192a3b4c5d6e7-1")]
+    [InlineData("0193a3b2-c4d5-e6f7-0819-2a3b4c5d6e7f-1")]
+    public void Anything_else_is_not_a_decision_id(string? candidate)
+    {
+        Assert.False(DecisionIds.TryParse(candidate, out var page, out var index));
+        Assert.Equal(("", -1), (page, index));
+    }
+}
+
+/// <summary>The decision log against the configured Cosmos endpoint: pages, lookups, abandoned slots, forgotten viewers.</summary>
+[Collection(CosmosCollection.Name)]
+public sealed class DecisionPagesTests(CosmosDatabaseFixture cosmos)
+{
+    [SkippableFact]
+    public async Task Decisions_are_written_in_pages_of_their_campaign_and_each_is_found_by_its_id()
+    {
+        var stores = await StoresAsync();
+        var writer = Writer(stores);
+        await writer.StartAsync(CancellationToken.None);
+        var campaigns = new[] { NewCampaign(), NewCampaign() };
+        var ids = new List<(string Campaign, string Id)>();
+        foreach (var i in Enumerable.Range(0, 300))
+        {
+            var campaign = campaigns[i % 7 == 0 ? 1 : 0];
+            var slot = await writer.ReserveAsync(campaign, CancellationToken.None);
+            writer.Commit(slot, Document(slot.DecisionId, campaign, $"viewer-{i % 5}"));
+            ids.Add((campaign, slot.DecisionId));
+        }
+
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(ids.Count, ids.Select(d => d.Id).Distinct().Count());
+        using var records = new DecisionRecords(stores, Writer(stores), TimeProvider.System);
+        foreach (var (campaign, id) in ids)
+        {
+            var found = await records.FindAsync(id, campaign, CancellationToken.None);
+            Assert.Equal((id, campaign), (found?.Id, found?.CampaignId));
+            Assert.Null(await records.FindAsync(id, campaigns.Single(c => c != campaign), CancellationToken.None));
+        }
+
+        var byPage = ids.GroupBy(d => d.Id[..DecisionIds.PageIdLength]).ToList();
+        Assert.All(byPage, page => Assert.InRange(page.Count(), 1, DecisionLogWriter.PageCapacity));
+        Assert.All(byPage, page => Assert.Single(page.Select(d => d.Campaign).Distinct()));
+        var pages = DecisionLogWriter.DecisionPageStore(stores);
+        var first = (await pages.ReadAsync(byPage[0].Key, byPage[0].First().Campaign))!.Value;
+        Assert.Equal(first.Decisions.Select(d => d.UserKey).Distinct().Order(), first.UserKeys.Order());
+        Assert.Equal((int)new ServingOptions().DecisionRetention.TotalSeconds, first.TimeToLive);
+    }
+
+    [SkippableFact]
+    public async Task A_conversion_without_its_campaign_finds_the_decision_across_partitions()
+    {
+        var stores = await StoresAsync();
+        var writer = Writer(stores);
+        await writer.StartAsync(CancellationToken.None);
+        var campaign = NewCampaign();
+        var slot = await writer.ReserveAsync(campaign, CancellationToken.None);
+        writer.Commit(slot, Document(slot.DecisionId, campaign, ""));
+        await writer.StopAsync(CancellationToken.None);
+
+        using var records = new DecisionRecords(stores, Writer(stores), TimeProvider.System);
+
+        Assert.Equal(campaign, (await records.FindAsync(slot.DecisionId, null, CancellationToken.None))?.CampaignId);
+        Assert.Null(await records.FindAsync(DecisionIds.Format(Guid.CreateVersion7().ToString("N"), 0), null, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task A_decision_whose_page_is_not_written_yet_is_found_in_memory()
+    {
+        var stores = await StoresAsync();
+        var writer = Writer(stores); // not started: nothing is written
+        var campaign = NewCampaign();
+        var slot = await writer.ReserveAsync(campaign, CancellationToken.None);
+        using var records = new DecisionRecords(stores, writer, TimeProvider.System);
+
+        Assert.Null(await records.FindAsync(slot.DecisionId, campaign, CancellationToken.None));
+        writer.Commit(slot, Document(slot.DecisionId, campaign, "viewer"));
+
+        Assert.Equal("viewer", (await records.FindAsync(slot.DecisionId, campaign, CancellationToken.None))?.UserKey);
+        Assert.Null(await records.FindAsync(slot.DecisionId, NewCampaign(), CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task An_abandoned_slot_is_left_out_and_the_rest_of_its_page_is_written()
+    {
+        var stores = await StoresAsync();
+        var writer = Writer(stores);
+        await writer.StartAsync(CancellationToken.None);
+        var campaign = NewCampaign();
+        var kept = await writer.ReserveAsync(campaign, CancellationToken.None);
+        var abandoned = await writer.ReserveAsync(campaign, CancellationToken.None);
+        writer.Commit(abandoned, null);
+        writer.Commit(kept, Document(kept.DecisionId, campaign, ""));
+        await writer.StopAsync(CancellationToken.None);
+
+        DecisionIds.TryParse(kept.DecisionId, out var pageId, out _);
+        var page = (await DecisionLogWriter.DecisionPageStore(stores).ReadAsync(pageId, campaign))!.Value;
+        Assert.Equal([kept.DecisionId], page.Decisions.Select(d => d.Id));
+    }
+
+    [SkippableFact]
+    public async Task A_viewer_forgotten_before_the_page_is_written_is_not_linked_to_their_decisions()
+    {
+        var stores = await StoresAsync();
+        var writer = Writer(stores);
+        await writer.StartAsync(CancellationToken.None);
+        var campaign = NewCampaign();
+        var forgotten = await writer.ReserveAsync(campaign, CancellationToken.None);
+        var other = await writer.ReserveAsync(campaign, CancellationToken.None);
+        writer.Commit(forgotten, Document(forgotten.DecisionId, campaign, "forgotten-viewer"));
+        writer.Commit(other, Document(other.DecisionId, campaign, "other-viewer"));
+        writer.Forget("forgotten-viewer");
+        await writer.StopAsync(CancellationToken.None);
+
+        DecisionIds.TryParse(forgotten.DecisionId, out var pageId, out _);
+        var page = (await DecisionLogWriter.DecisionPageStore(stores).ReadAsync(pageId, campaign))!.Value;
+        Assert.Equal(["", "other-viewer"], page.Decisions.Select(d => d.UserKey));
+        Assert.Equal(["other-viewer"], page.UserKeys);
+    }
+
+    [SkippableFact]
+    public async Task Removing_a_viewer_keeps_the_other_decisions_of_a_shared_page_and_deletes_a_page_left_empty()
+    {
+        var stores = await StoresAsync();
+        var writer = Writer(stores);
+        await writer.StartAsync(CancellationToken.None);
+        var campaign = NewCampaign();
+        var shared = await writer.ReserveAsync(campaign, CancellationToken.None);
+        var neighbour = await writer.ReserveAsync(campaign, CancellationToken.None);
+        writer.Commit(shared, Document(shared.DecisionId, campaign, "leaving"));
+        writer.Commit(neighbour, Document(neighbour.DecisionId, campaign, "staying"));
+        await writer.StopAsync(CancellationToken.None);
+        writer = Writer(stores);
+        await writer.StartAsync(CancellationToken.None);
+        var alone = await writer.ReserveAsync(campaign, CancellationToken.None);
+        writer.Commit(alone, Document(alone.DecisionId, campaign, "leaving"));
+        await writer.StopAsync(CancellationToken.None);
+        using var records = new DecisionRecords(stores, Writer(stores), TimeProvider.System);
+        var seen = new List<string>();
+
+        var removed = await records.RemoveViewerAsync("leaving", (d, _) => { seen.Add(d.Id); return Task.CompletedTask; }, CancellationToken.None);
+        var again = await records.RemoveViewerAsync("leaving", (d, _) => { seen.Add(d.Id); return Task.CompletedTask; }, CancellationToken.None);
+
+        Assert.Equal((2, 0), (removed, again));
+        Assert.Equal(new[] { shared.DecisionId, alone.DecisionId }.Order(), seen.Order());
+        var pages = DecisionLogWriter.DecisionPageStore(stores);
+        DecisionIds.TryParse(shared.DecisionId, out var sharedPage, out _);
+        DecisionIds.TryParse(alone.DecisionId, out var alonePage, out _);
+        var left = (await pages.ReadAsync(sharedPage, campaign))!.Value;
+        Assert.Equal([neighbour.DecisionId], left.Decisions.Select(d => d.Id));
+        Assert.Equal(["staying"], left.UserKeys);
+        Assert.Null(await pages.ReadAsync(alonePage, campaign));
+        Assert.Null(await records.FindAsync(shared.DecisionId, campaign, CancellationToken.None));
+        Assert.NotNull(await records.FindAsync(neighbour.DecisionId, campaign, CancellationToken.None));
+    }
+
+    private async Task<CosmosStores> StoresAsync() => (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();
+
+    private static DecisionLogWriter Writer(CosmosStores stores) =>
+        new(stores, TimeProvider.System, Options.Create(new ServingOptions()), NullLogger<DecisionLogWriter>.Instance);
+
+    private static string NewCampaign() => "camp-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static DecisionDocument Document(string id, string campaign, string userKey) => new()
+    {
+        Id = id,
+        CampaignId = campaign,
+        UserKey = userKey,
+        Record = new DecisionRecord
+        {
+            DecisionId = id,
+            CampaignId = campaign,
+            CampaignVersion = "1",
+            PolicyName = "thompson",
+            PolicyVersion = "1.0",
+            DecidedAt = DateTimeOffset.UtcNow,
+            Consent = ConsentLevel.Full,
+            AssetIds = ["headline-a", "image-b"],
+            Propensity = 0.25,
+        },
+        Destinations = new Dictionary<string, string> { ["image-b"] = "https://shop.example/b" },
+    };
+}
