@@ -112,6 +112,8 @@ var dcoSettings = {
   TRACKING__signingKeySecretName: signingKeySecretName
   TRACKING__tokenLifetime: '7.00:00:00'
   TRACKING__keyRefreshInterval: '00:05:00'
+  // Events outlive their decisions (SERVING__decisionRetention), or a repeat could be counted twice.
+  TRACKING__eventRetention: '90.00:00:00'
   // Viewer pseudonymization key: versions of its own secret in the same vault (created like tracking-signing-key).
   PRIVACY__keyVaultUri: keyVaultUri
   PRIVACY__pseudonymizationKeySecretName: 'viewer-pseudonymization-key'

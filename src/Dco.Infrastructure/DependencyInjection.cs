@@ -4,8 +4,11 @@ using Dco.Infrastructure.Health;
 using Dco.Infrastructure.Learning;
 using Dco.Infrastructure.Serving;
 using Dco.Infrastructure.Storage;
+using Dco.Infrastructure.Tracking;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Dco.Infrastructure;
 
@@ -22,6 +25,8 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IDependencyProbe, CosmosDependencyProbe>();
         builder.Services.AddDcoServing();
         builder.Services.AddDcoLearningLoop();
+        // Compares TRACKING with SERVING, so it is registered here where both sections are.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrackingOptions>, EventRetentionRules>());
         builder.Services.AddDcoCampaigns();
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Dco.Infrastructure.Tracking;
 
@@ -22,8 +23,9 @@ public enum RecordOutcome
 /// Stores a tracking event under its deterministic id and enqueues it for learning. Create-if-absent makes
 /// repeats free; the <see cref="TrackingEventDocument.Enqueued"/> flag, set after the enqueue, makes a retry
 /// after a crash between the two steps enqueue again instead of losing the event (learning is idempotent).
+/// Every event is stored with the TTL of <see cref="TrackingOptions.EventRetention"/>.
 /// </summary>
-public sealed class TrackingEventRecorder(CosmosStores stores, QueueServiceClient queues)
+public sealed class TrackingEventRecorder(CosmosStores stores, QueueServiceClient queues, IOptions<TrackingOptions> options)
 {
     private readonly CosmosDocumentStore<TrackingEventDocument> events =
         stores.For<TrackingEventDocument>(CosmosContainers.Events, e => e.Id, e => e.CampaignId);
@@ -35,6 +37,7 @@ public sealed class TrackingEventRecorder(CosmosStores stores, QueueServiceClien
     public async Task<RecordOutcome> RecordAsync(TrackingEventDocument trackingEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trackingEvent);
+        trackingEvent = trackingEvent with { TimeToLive = (int)options.Value.EventRetention.TotalSeconds };
         var created = await events.CreateAsync(trackingEvent with { Enqueued = false }, cancellationToken);
         if (created.Status == WriteStatus.AlreadyExists)
         {

@@ -47,6 +47,10 @@ public sealed record TrackingEventDocument
 
     /// <summary>Set once the event is on the <c>events</c> queue; a retry finding it false enqueues it again.</summary>
     public bool Enqueued { get; init; }
+
+    /// <summary>Seconds Cosmos DB keeps the event after its last write (<see cref="TrackingOptions.EventRetention"/>).</summary>
+    [JsonPropertyName("ttl")]
+    public int? TimeToLive { get; init; }
 }
 
 /// <summary>The <c>events</c> queue message the learning function consumes.</summary>

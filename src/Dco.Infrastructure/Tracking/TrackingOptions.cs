@@ -23,6 +23,14 @@ public sealed class TrackingOptions
     [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How long tracking events are kept (Cosmos TTL). At least <c>SERVING__decisionRetention</c>
+    /// (<see cref="EventRetentionRules"/>): while a decision can still be learned from, its events' ids must
+    /// still be stored, or a repeat of an expired event would be counted a second time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>How often the Key Vault versions are re-read (a new version signs from the next refresh on).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);

@@ -23,14 +23,11 @@ public sealed class BrandKitFunctions(BrandKitManager brandKits)
     [OpenApiOperation("Get a brand kit with its ETag.", Tag = Tag)]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(BrandKitDocument))]
     [OpenApiResponse(StatusCodes.Status404NotFound)]
-    public async Task<IActionResult> Get(
+    public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "manage/brand-kits/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        var stored = await brandKits.GetAsync(id, cancellationToken);
-        return stored is null ? Problems.NotFound($"No brand kit '{id}'.") : ManagementHttp.Document(request, stored.Value, stored.ETag);
-    }
+        CancellationToken cancellationToken) =>
+        ManagementHttp.GetAsync(request, brandKits, id, cancellationToken);
 
     [Function("ManageBrandKitCreate")]
     [OpenApiOperation("Create a brand kit; 409 if the id exists.", Tag = Tag)]
@@ -38,19 +35,10 @@ public sealed class BrandKitFunctions(BrandKitManager brandKits)
     [OpenApiResponse(StatusCodes.Status201Created, typeof(BrandKitDocument))]
     [OpenApiResponse(StatusCodes.Status400BadRequest)]
     [OpenApiResponse(StatusCodes.Status409Conflict)]
-    public async Task<IActionResult> Create(
+    public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "manage/brand-kits")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        var (kit, problem) = await ManagementHttp.ReadBodyAsync<BrandKitDocument>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var result = await brandKits.CreateAsync(kit!, cancellationToken);
-        return ManagementHttp.Result(request, result, "brand kit", kit!.Id, location: $"/api/manage/brand-kits/{Uri.EscapeDataString(kit.Id)}");
-    }
+        CancellationToken cancellationToken) =>
+        ManagementHttp.CreateAsync(request, brandKits, "/api/manage/brand-kits", cancellationToken);
 
     [Function("ManageBrandKitReplace")]
     [OpenApiOperation("Replace a brand kit; If-Match required.", Tag = Tag)]
@@ -60,25 +48,11 @@ public sealed class BrandKitFunctions(BrandKitManager brandKits)
     [OpenApiResponse(StatusCodes.Status404NotFound)]
     [OpenApiResponse(StatusCodes.Status412PreconditionFailed)]
     [OpenApiResponse(StatusCodes.Status428PreconditionRequired)]
-    public async Task<IActionResult> Replace(
+    public Task<IActionResult> Replace(
         [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "manage/brand-kits/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        var (ifMatch, missing) = ManagementHttp.RequireIfMatch(request, "brand kit");
-        if (missing is not null)
-        {
-            return missing;
-        }
-
-        var (kit, problem) = await ManagementHttp.ReadBodyAsync<BrandKitDocument>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return ManagementHttp.Result(request, await brandKits.ReplaceAsync(id, kit!, ifMatch!, cancellationToken), "brand kit", id);
-    }
+        CancellationToken cancellationToken) =>
+        ManagementHttp.ReplaceAsync(request, brandKits, id, cancellationToken);
 
     [Function("ManageBrandKitDelete")]
     [OpenApiOperation("Delete a brand kit no campaign uses; If-Match required.", Tag = Tag)]
@@ -87,12 +61,9 @@ public sealed class BrandKitFunctions(BrandKitManager brandKits)
     [OpenApiResponse(StatusCodes.Status409Conflict)]
     [OpenApiResponse(StatusCodes.Status412PreconditionFailed)]
     [OpenApiResponse(StatusCodes.Status428PreconditionRequired)]
-    public async Task<IActionResult> Delete(
+    public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "manage/brand-kits/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        var (ifMatch, missing) = ManagementHttp.RequireIfMatch(request, "brand kit");
-        return missing ?? ManagementHttp.Result(request, await brandKits.DeleteAsync(id, ifMatch!, cancellationToken), "brand kit", id, noContent: true);
-    }
+        CancellationToken cancellationToken) =>
+        ManagementHttp.DeleteAsync(request, brandKits, id, cancellationToken);
 }

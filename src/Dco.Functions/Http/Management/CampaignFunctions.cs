@@ -36,14 +36,11 @@ public sealed class CampaignFunctions(CampaignManager campaigns)
     [OpenApiOperation("Get a campaign; the ETag header is the token for If-Match on writes.", Tag = Tag)]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(CampaignDocument))]
     [OpenApiResponse(StatusCodes.Status404NotFound)]
-    public async Task<IActionResult> Get(
+    public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "manage/campaigns/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        var stored = await campaigns.GetAsync(id, cancellationToken);
-        return stored is null ? Problems.NotFound($"No campaign '{id}'.") : ManagementHttp.Document(request, stored.Value, stored.ETag);
-    }
+        CancellationToken cancellationToken) =>
+        ManagementHttp.GetAsync(request, campaigns, id, cancellationToken);
 
     [Function("ManageCampaignCreate")]
     [OpenApiOperation("Create a campaign (validated and compiled); 409 if the id exists.", Tag = Tag)]
@@ -51,19 +48,10 @@ public sealed class CampaignFunctions(CampaignManager campaigns)
     [OpenApiResponse(StatusCodes.Status201Created, typeof(CampaignDocument))]
     [OpenApiResponse(StatusCodes.Status400BadRequest)]
     [OpenApiResponse(StatusCodes.Status409Conflict)]
-    public async Task<IActionResult> Create(
+    public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "manage/campaigns")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        var (campaign, problem) = await ManagementHttp.ReadBodyAsync<CampaignDocument>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var result = await campaigns.CreateAsync(campaign!, cancellationToken);
-        return ManagementHttp.Result(request, result, "campaign", campaign!.Id, location: $"/api/manage/campaigns/{Uri.EscapeDataString(campaign.Id)}");
-    }
+        CancellationToken cancellationToken) =>
+        ManagementHttp.CreateAsync(request, campaigns, "/api/manage/campaigns", cancellationToken);
 
     [Function("ManageCampaignReplace")]
     [OpenApiOperation("Replace a campaign; If-Match required.", Tag = Tag)]
@@ -73,25 +61,11 @@ public sealed class CampaignFunctions(CampaignManager campaigns)
     [OpenApiResponse(StatusCodes.Status404NotFound)]
     [OpenApiResponse(StatusCodes.Status412PreconditionFailed)]
     [OpenApiResponse(StatusCodes.Status428PreconditionRequired)]
-    public async Task<IActionResult> Replace(
+    public Task<IActionResult> Replace(
         [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "manage/campaigns/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        var (ifMatch, missing) = ManagementHttp.RequireIfMatch(request, "campaign");
-        if (missing is not null)
-        {
-            return missing;
-        }
-
-        var (campaign, problem) = await ManagementHttp.ReadBodyAsync<CampaignDocument>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return ManagementHttp.Result(request, await campaigns.ReplaceAsync(id, campaign!, ifMatch!, cancellationToken), "campaign", id);
-    }
+        CancellationToken cancellationToken) =>
+        ManagementHttp.ReplaceAsync(request, campaigns, id, cancellationToken);
 
     [Function("ManageCampaignDelete")]
     [OpenApiOperation("Delete a campaign; If-Match required.", Tag = Tag)]
@@ -99,14 +73,11 @@ public sealed class CampaignFunctions(CampaignManager campaigns)
     [OpenApiResponse(StatusCodes.Status404NotFound)]
     [OpenApiResponse(StatusCodes.Status412PreconditionFailed)]
     [OpenApiResponse(StatusCodes.Status428PreconditionRequired)]
-    public async Task<IActionResult> Delete(
+    public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "manage/campaigns/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        var (ifMatch, missing) = ManagementHttp.RequireIfMatch(request, "campaign");
-        return missing ?? ManagementHttp.Result(request, await campaigns.DeleteAsync(id, ifMatch!, cancellationToken), "campaign", id, noContent: true);
-    }
+        CancellationToken cancellationToken) =>
+        ManagementHttp.DeleteAsync(request, campaigns, id, cancellationToken);
 }
 
 /// <summary>
@@ -182,22 +153,7 @@ public sealed class CampaignPartFunctions(CampaignManager campaigns)
         CancellationToken cancellationToken) =>
         UpdateAsync<PolicySettings>(request, id, (c, policy) => c with { Definition = c.Definition with { Policy = policy } }, cancellationToken);
 
-    private async Task<IActionResult> UpdateAsync<TPart>(HttpRequest request, string id, Func<CampaignDocument, TPart, CampaignDocument> apply, CancellationToken cancellationToken)
-        where TPart : class
-    {
-        var (ifMatch, missing) = ManagementHttp.RequireIfMatch(request, "campaign");
-        if (missing is not null)
-        {
-            return missing;
-        }
-
-        var (part, problem) = await ManagementHttp.ReadBodyAsync<TPart>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var result = await campaigns.UpdateAsync(id, ifMatch!, campaign => apply(campaign, part!), cancellationToken);
-        return ManagementHttp.Result(request, result, "campaign", id);
-    }
+    private Task<IActionResult> UpdateAsync<TPart>(HttpRequest request, string id, Func<CampaignDocument, TPart, CampaignDocument> apply, CancellationToken cancellationToken)
+        where TPart : class =>
+        ManagementHttp.UpdateAsync(request, campaigns, id, apply, cancellationToken);
 }
