@@ -123,6 +123,7 @@ var dcoSettings = {
   SERVING__decisionRetention: '30.00:00:00'
   SERVING__profileReadBudget: '00:00:00.010'
   SERVING__viewerCacheSize: '200000'
+  SERVING__viewerFlushInterval: '00:00:30'
   SERVING__tcfVendorId: '0'
   SERVING__openRtbBidCpm: '2.0'
   SERVING__openRtbSeat: 'dco'

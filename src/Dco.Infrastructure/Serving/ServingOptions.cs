@@ -30,6 +30,13 @@ public sealed class ServingOptions
     [Range(1000, 10_000_000)]
     public int ViewerCacheSize { get; set; } = 200_000;
 
+    /// <summary>
+    /// How often viewers' new impressions are written to their profiles: one write per active viewer per
+    /// interval, and the delay before other instances (and a restarted one) count them in frequency caps.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ViewerFlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Our IAB TCF vendor id: TCF strings must grant it consent for personalized decisions (0: not registered, so TCF alone never grants it).</summary>
     [Range(0, 65535)]
     public int TcfVendorId { get; set; }

@@ -101,6 +101,30 @@ public sealed class DecideTests
     }
 
     [SkippableFact]
+    public async Task A_frequency_cap_holds_after_a_restart_because_served_impressions_are_written_to_the_profile()
+    {
+        var id = NewId();
+        var capped = ServingHost.Campaign(id, [new FrequencyCapDefinition { Scope = CapScope.Campaign, MaxImpressions = 1, Window = TimeSpan.FromHours(1) }]);
+        var body = new { campaignId = id, viewerId = "viewer-" + id, consent = new { advertising = true, personalization = true } };
+        JsonElement first, second;
+        await using (var host = await ServingHost.StartAsync(capped))
+        {
+            using var http = new HttpClient { BaseAddress = host.BaseAddress };
+            first = JsonDocument.Parse(await (await http.SendAsync(Decide(body))).Content.ReadAsStringAsync()).RootElement;
+        } // stopping writes the pending frequency state (long before the flush interval)
+
+        await using (var restarted = await ServingHost.StartAsync(capped))
+        {
+            using var http = new HttpClient { BaseAddress = restarted.BaseAddress };
+            second = JsonDocument.Parse(await (await http.SendAsync(Decide(body))).Content.ReadAsStringAsync()).RootElement;
+        }
+
+        Assert.False(first.GetProperty("isDefault").GetBoolean());
+        Assert.True(second.GetProperty("isDefault").GetBoolean());
+        Assert.Equal(nameof(DefaultReason.CampaignFrequencyCap), second.GetProperty("defaultReason").GetString());
+    }
+
+    [SkippableFact]
     public async Task Bad_input_is_a_400_problem_naming_the_field_and_an_unknown_campaign_is_404()
     {
         await using var host = await ServingHost.StartAsync(ServingHost.Campaign(NewId()));

@@ -28,8 +28,6 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 {
     private static readonly TimeSpan FactsLifetime = TimeSpan.FromSeconds(60);
 
-    // Coalesces a busy viewer's impressions into one profile write per interval.
-    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FrequencyHorizon = TimeSpan.FromDays(30);
     private const int MaxImpressionsKept = 64;
 
@@ -206,7 +204,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(FlushInterval, time);
+        using var timer = new PeriodicTimer(options.Value.ViewerFlushInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
