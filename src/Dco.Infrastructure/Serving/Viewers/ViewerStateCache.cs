@@ -41,18 +41,24 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
     /// <summary>
     /// The viewer's facts, from memory or (on a miss) their profile within the read budget. A read that
     /// outlasts the budget goes on in the background and fills the cache for the viewer's next request;
-    /// concurrent misses of one viewer share one read.
+    /// concurrent misses of one viewer share one read. Facts older than their lifetime are still
+    /// answered at once while a background read refreshes them: only a viewer never read waits.
     /// </summary>
     public async ValueTask<ViewerFacts> GetFactsAsync(string userKey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (entries.TryGetValue(userKey, out var entry) && entry.FactsReadAt + FactsLifetime > now)
+        if (entries.TryGetValue(userKey, out var entry) && entry.FactsReadAt != DateTimeOffset.MinValue)
         {
             entry.LastUsed = now;
+            if (entry.FactsReadAt + FactsLifetime <= now)
+            {
+                _ = Read(userKey);
+            }
+
             return entry.Facts;
         }
 
-        var read = reads.GetOrAdd(userKey, key => new Lazy<Task<ViewerFacts>>(() => LoadAsync(key))).Value;
+        var read = Read(userKey);
         if (!read.IsCompleted)
         {
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -72,6 +78,8 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 
         return await read;
     }
+
+    private Task<ViewerFacts> Read(string userKey) => reads.GetOrAdd(userKey, key => new Lazy<Task<ViewerFacts>>(() => LoadAsync(key))).Value;
 
     private async Task<ViewerFacts> LoadAsync(string userKey)
     {

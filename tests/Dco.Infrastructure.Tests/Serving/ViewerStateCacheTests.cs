@@ -1,0 +1,56 @@
+using Dco.Infrastructure.Cosmos;
+using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Serving.Viewers;
+using Dco.Infrastructure.Tests.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dco.Infrastructure.Tests.Serving;
+
+/// <summary>Viewer facts on the hot path, against the configured Cosmos endpoint.</summary>
+[Collection(CosmosCollection.Name)]
+public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
+{
+    [SkippableFact]
+    public async Task Facts_are_read_once_and_then_answered_from_memory()
+    {
+        var (profiles, cache, _, key) = await ArrangeAsync();
+
+        var first = await cache.GetFactsAsync(key, CancellationToken.None);
+        await profiles.DeleteAsync(key, key);
+        var second = await cache.GetFactsAsync(key, CancellationToken.None);
+
+        Assert.Equal((true, false), (first.Known, first.OptedOut));
+        Assert.Equal(["sports"], first.Segments);
+        Assert.Same(first, second);
+    }
+
+    [SkippableFact]
+    public async Task Stale_facts_are_answered_at_once_and_refreshed_in_the_background()
+    {
+        var (profiles, cache, time, key) = await ArrangeAsync();
+        await cache.GetFactsAsync(key, CancellationToken.None);
+        await profiles.UpsertAsync(new ProfileDocument { Id = key, UserKey = key, OptedOut = true, TimeToLive = 3600 });
+        time.Advance(TimeSpan.FromSeconds(61));
+
+        var stale = await cache.GetFactsAsync(key, CancellationToken.None);
+        var refreshed = await Eventually.TrueAsync(async () => (await cache.GetFactsAsync(key, CancellationToken.None)).OptedOut, TimeSpan.FromSeconds(15));
+
+        Assert.False(stale.OptedOut);
+        Assert.True(refreshed, "The background read should have brought the opt-out in.");
+    }
+
+    private async Task<(CosmosDocumentStore<ProfileDocument> Profiles, ViewerStateCache Cache, FakeTimeProvider Time, string Key)> ArrangeAsync()
+    {
+        var stores = (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();
+        var profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
+        var key = "viewer-" + Guid.NewGuid().ToString("N");
+        await profiles.UpsertAsync(new ProfileDocument { Id = key, UserKey = key, Segments = ["sports"], TimeToLive = 3600 });
+        // Fake time: the read budget never runs out, so the first read is always waited for.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var cache = new ViewerStateCache(stores, time, Options.Create(new ServingOptions()), NullLogger<ViewerStateCache>.Instance);
+        return (profiles, cache, time, key);
+    }
+}
