@@ -207,7 +207,7 @@ public sealed class DecisionService(
             return null;
         }
 
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
+        var values = new Dictionary<string, string?>(5 + (SlotPlaceholders.Fields * assets.Count), StringComparer.Ordinal)
         {
             ["impression_url"] = impressionUrl,
             ["click_url"] = clickUrl,
@@ -217,14 +217,15 @@ public sealed class DecisionService(
         };
         foreach (var asset in assets)
         {
-            values[asset.Slot + ".id"] = asset.Id;
-            values[asset.Slot + ".kind"] = asset.Kind;
-            values[asset.Slot + ".text"] = asset.Text ?? "";
-            values[asset.Slot + ".url"] = asset.Url;
-            values[asset.Slot + ".alt"] = asset.Alt ?? "";
-            values[asset.Slot + ".width"] = asset.Width?.ToString(CultureInfo.InvariantCulture) ?? "";
-            values[asset.Slot + ".height"] = asset.Height?.ToString(CultureInfo.InvariantCulture) ?? "";
-            values[asset.Slot + ".click_url"] = asset.ClickUrl ?? clickUrl;
+            var keys = SlotPlaceholders.For(asset.Slot);
+            values[keys.Id] = asset.Id;
+            values[keys.Kind] = asset.Kind;
+            values[keys.Text] = asset.Text ?? "";
+            values[keys.Url] = asset.Url;
+            values[keys.Alt] = asset.Alt ?? "";
+            values[keys.Width] = asset.Width?.ToString(CultureInfo.InvariantCulture) ?? "";
+            values[keys.Height] = asset.Height?.ToString(CultureInfo.InvariantCulture) ?? "";
+            values[keys.ClickUrl] = asset.ClickUrl ?? clickUrl;
         }
 
         return CreativeRenderer.Render(template, values).Html;
@@ -232,4 +233,15 @@ public sealed class DecisionService(
 
     private static int? ParseInt(string? value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+}
+
+/// <summary>The placeholder names of one slot (<c>{slot}.id</c> …), built once per slot name rather than per decision.</summary>
+internal sealed record SlotPlaceholders(string Id, string Kind, string Text, string Url, string Alt, string Width, string Height, string ClickUrl)
+{
+    public const int Fields = 8;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SlotPlaceholders> Cache = new(StringComparer.Ordinal);
+
+    public static SlotPlaceholders For(string slot) =>
+        Cache.TryGetValue(slot, out var keys) ? keys : Cache.GetOrAdd(slot, s => new(s + ".id", s + ".kind", s + ".text", s + ".url", s + ".alt", s + ".width", s + ".height", s + ".click_url"));
 }

@@ -11,8 +11,28 @@ public sealed class ServingOptions
     public Uri? PublicBaseUrl { get; set; }
 
     /// <summary>The configured public base URL, or the one the request came in on when none (or an empty one) is set.</summary>
-    public Uri BaseUrlFor(string scheme, string host) =>
-        PublicBaseUrl is { IsAbsoluteUri: true } configured ? configured : new Uri($"{scheme}://{host}/");
+    public Uri BaseUrlFor(string scheme, string host)
+    {
+        if (PublicBaseUrl is { IsAbsoluteUri: true } configured)
+        {
+            return configured;
+        }
+
+        // Requests mostly come in on one host: parse it once, not per request.
+        var last = lastRequestBaseUrl;
+        if (last is not null && last.Scheme == scheme && last.Host == host)
+        {
+            return last.Url;
+        }
+
+        var url = new Uri($"{scheme}://{host}/");
+        lastRequestBaseUrl = new RequestBaseUrl(scheme, host, url);
+        return url;
+    }
+
+    private sealed record RequestBaseUrl(string Scheme, string Host, Uri Url);
+
+    private volatile RequestBaseUrl? lastRequestBaseUrl;
 
     /// <summary>How often campaigns, models and signals are reloaded when nothing announced a change.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

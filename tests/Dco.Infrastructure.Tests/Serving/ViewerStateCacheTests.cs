@@ -42,6 +42,24 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
         Assert.True(refreshed, "The background read should have brought the opt-out in.");
     }
 
+    [SkippableFact]
+    public async Task Writing_served_impressions_stores_them_and_refreshes_the_facts_from_the_profile()
+    {
+        var (profiles, cache, _, key) = await ArrangeAsync();
+        await cache.GetFactsAsync(key, CancellationToken.None);
+        cache.RecordServed(key, "camp-1", ["headline-a", "image-b"], "headline-a+image-b");
+        await profiles.PatchAsync(key, key, new DocumentPatch().Set("/optedOut", true)); // on another instance
+
+        await cache.FlushAsync(CancellationToken.None);
+        var facts = await cache.GetFactsAsync(key, CancellationToken.None); // still within the facts lifetime
+
+        Assert.True(facts.OptedOut);
+        var stored = (await profiles.ReadAsync(key, key))!.Value;
+        Assert.True(stored.OptedOut);
+        Assert.Single(stored.Frequency["camp-1"].Campaign);
+        Assert.Equal(["headline-a", "image-b"], stored.Frequency["camp-1"].Assets.Keys.Order());
+    }
+
     private async Task<(CosmosDocumentStore<ProfileDocument> Profiles, ViewerStateCache Cache, FakeTimeProvider Time, string Key)> ArrangeAsync()
     {
         var stores = (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();

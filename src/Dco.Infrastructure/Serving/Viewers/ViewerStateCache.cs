@@ -29,11 +29,13 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
     private static readonly TimeSpan FactsLifetime = TimeSpan.FromSeconds(60);
 
     private static readonly TimeSpan FrequencyHorizon = TimeSpan.FromDays(30);
+    private static readonly TimeSpan FlushCheckInterval = TimeSpan.FromSeconds(1);
     private const int MaxImpressionsKept = 64;
 
     private readonly CosmosDocumentStore<ProfileDocument> profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> dirty = new(StringComparer.Ordinal);
+    // Pending profile writes: "{userKey}\n{campaignId}" → when it first changed since its last write (UTC ticks).
+    private readonly ConcurrentDictionary<string, long> dirty = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<ViewerFacts>>> reads = new(StringComparer.Ordinal);
     private static readonly TimeSpan BackgroundReadTimeout = TimeSpan.FromSeconds(5);
     private long slowReads;
@@ -137,7 +139,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             frequency.Record(now, assetIds, combinationKey, now - FrequencyHorizon);
         }
 
-        dirty[userKey + "\n" + campaignId] = 0;
+        dirty.TryAdd(userKey + "\n" + campaignId, now.UtcTicks);
     }
 
     /// <summary>Drops everything held for a viewer (opt-out or deletion): nothing pending is written back.</summary>
@@ -150,10 +152,19 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
         }
     }
 
-    /// <summary>Writes pending frequency changes to the profiles (also called on shutdown).</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Writes every pending frequency change to the profiles (also called on shutdown).</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => FlushAsync(long.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Writes the changes pending for at least the flush interval. Checked every second, so each viewer is
+    /// written one interval after their first change and writes spread evenly rather than all at once.
+    /// </summary>
+    private Task FlushDueAsync(CancellationToken cancellationToken) =>
+        FlushAsync((time.GetUtcNow() - options.Value.ViewerFlushInterval).UtcTicks, cancellationToken);
+
+    private async Task FlushAsync(long changedBefore, CancellationToken cancellationToken)
     {
-        var keys = dirty.Keys.ToArray();
+        var keys = dirty.Where(d => d.Value <= changedBefore).Select(d => d.Key).ToArray();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (key, token) =>
         {
             if (!dirty.TryRemove(key, out _))
@@ -181,43 +192,53 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                dirty.TryAdd(key, 0); // retried at the next flush
+                dirty.TryAdd(key, time.GetUtcNow().UtcTicks); // retried an interval later
                 LogFlushFailed(logger, ex);
             }
         });
     }
 
+    /// <summary>
+    /// Patches the campaign's frequency into the profile (creating it when missing). The write answers
+    /// with the whole profile, which refreshes the viewer's facts: a viewer served often needs no
+    /// separate re-read.
+    /// </summary>
     private async Task WriteAsync(string userKey, string campaignId, CampaignFrequencyDocument frequency, CancellationToken token)
     {
-        var patched = await profiles.PatchAsync(userKey, userKey, new DocumentPatch().Set($"/frequency/{campaignId}", frequency), cancellationToken: token);
-        if (patched.Status != WriteStatus.NotFound)
+        var patch = new DocumentPatch().Set($"/frequency/{campaignId}", frequency);
+        var written = await profiles.PatchAsync(userKey, userKey, patch, cancellationToken: token);
+        if (written.Status == WriteStatus.NotFound)
         {
-            return;
+            written = await profiles.CreateAsync(
+                new ProfileDocument
+                {
+                    Id = userKey,
+                    UserKey = userKey,
+                    Frequency = new Dictionary<string, CampaignFrequencyDocument> { [campaignId] = frequency },
+                    TimeToLive = (int)FrequencyHorizon.TotalSeconds * 3,
+                },
+                token);
+            if (written.Status == WriteStatus.AlreadyExists)
+            {
+                written = await profiles.PatchAsync(userKey, userKey, patch, cancellationToken: token);
+            }
         }
 
-        var created = await profiles.CreateAsync(
-            new ProfileDocument
-            {
-                Id = userKey,
-                UserKey = userKey,
-                Frequency = new Dictionary<string, CampaignFrequencyDocument> { [campaignId] = frequency },
-                TimeToLive = (int)FrequencyHorizon.TotalSeconds * 3,
-            },
-            token);
-        if (created.Status == WriteStatus.AlreadyExists)
+        if (written.Document?.Value is { } profile && entries.TryGetValue(userKey, out var entry))
         {
-            await profiles.PatchAsync(userKey, userKey, new DocumentPatch().Set($"/frequency/{campaignId}", frequency), cancellationToken: token);
+            entry.WithFacts(new ViewerFacts(true, profile.OptedOut, profile.Segments), time.GetUtcNow());
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ViewerFlushInterval, time);
+        var interval = options.Value.ViewerFlushInterval;
+        using var timer = new PeriodicTimer(interval < FlushCheckInterval ? interval : FlushCheckInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await FlushAsync(stoppingToken);
+                await FlushDueAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException)
@@ -282,24 +303,29 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
         }
     }
 
+    /// <summary>
+    /// One viewer's impressions in one campaign. Lists are immutable arrays replaced on each record, and the
+    /// engine's <see cref="ViewerFrequency"/> is built once per change: a decide reads it without copying.
+    /// Callers hold the entry's lock.
+    /// </summary>
     private sealed class CampaignFrequency
     {
-        private readonly List<DateTimeOffset> campaign = [];
-        private readonly Dictionary<string, List<DateTimeOffset>> assets = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<DateTimeOffset>> combinations = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, FrequencyEntry> assets = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, FrequencyEntry> combinations = new(StringComparer.Ordinal);
+        private DateTimeOffset[] campaign = [];
+        private ViewerFrequency? view;
 
         public static CampaignFrequency From(CampaignFrequencyDocument document)
         {
-            var frequency = new CampaignFrequency();
-            frequency.campaign.AddRange(document.Campaign);
+            var frequency = new CampaignFrequency { campaign = [.. document.Campaign] };
             foreach (var (key, times) in document.Assets)
             {
-                frequency.assets[key] = [.. times];
+                frequency.assets[key] = new FrequencyEntry(key, [.. times]);
             }
 
             foreach (var (key, times) in document.Combinations)
             {
-                frequency.combinations[key] = [.. times];
+                frequency.combinations[key] = new FrequencyEntry(key, [.. times]);
             }
 
             return frequency;
@@ -307,48 +333,55 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 
         public void Record(DateTimeOffset now, IReadOnlyList<string> assetIds, string combinationKey, DateTimeOffset horizon)
         {
-            Add(campaign, now, horizon);
+            campaign = Appended(campaign, now, horizon);
             foreach (var assetId in assetIds)
             {
-                Add(Get(assets, assetId), now, horizon);
+                Append(assets, assetId, now, horizon);
             }
 
-            Add(Get(combinations, combinationKey), now, horizon);
+            Append(combinations, combinationKey, now, horizon);
+            view = null;
         }
 
-        public ViewerFrequency ToViewerFrequency() => new()
+        public ViewerFrequency ToViewerFrequency() => view ??= new ViewerFrequency
         {
-            CampaignImpressions = [.. campaign],
-            Assets = [.. assets.Select(a => new FrequencyEntry(a.Key, [.. a.Value]))],
-            Combinations = [.. combinations.Select(c => new FrequencyEntry(c.Key, [.. c.Value]))],
+            CampaignImpressions = campaign,
+            Assets = [.. assets.Values],
+            Combinations = [.. combinations.Values],
         };
 
         public CampaignFrequencyDocument ToDocument() => new()
         {
-            Campaign = [.. campaign],
-            Assets = assets.ToDictionary(a => a.Key, a => (IReadOnlyList<DateTimeOffset>)[.. a.Value], StringComparer.Ordinal),
-            Combinations = combinations.ToDictionary(c => c.Key, c => (IReadOnlyList<DateTimeOffset>)[.. c.Value], StringComparer.Ordinal),
+            Campaign = campaign,
+            Assets = assets.ToDictionary(a => a.Key, a => a.Value.Impressions, StringComparer.Ordinal),
+            Combinations = combinations.ToDictionary(c => c.Key, c => c.Value.Impressions, StringComparer.Ordinal),
         };
 
-        private static List<DateTimeOffset> Get(Dictionary<string, List<DateTimeOffset>> map, string key)
+        private static void Append(Dictionary<string, FrequencyEntry> map, string key, DateTimeOffset now, DateTimeOffset horizon) =>
+            map[key] = new FrequencyEntry(key, Appended(map.TryGetValue(key, out var entry) ? entry.Impressions : [], now, horizon));
+
+        /// <summary>The times after the horizon, the latest <see cref="MaxImpressionsKept"/> - 1 of them, then <paramref name="now"/>.</summary>
+        private static DateTimeOffset[] Appended(IReadOnlyList<DateTimeOffset> times, DateTimeOffset now, DateTimeOffset horizon)
         {
-            if (!map.TryGetValue(key, out var list))
+            var kept = 0;
+            for (var i = 0; i < times.Count; i++)
             {
-                list = [];
-                map[key] = list;
+                kept += times[i] >= horizon ? 1 : 0;
             }
 
-            return list;
-        }
-
-        private static void Add(List<DateTimeOffset> times, DateTimeOffset now, DateTimeOffset horizon)
-        {
-            times.RemoveAll(t => t < horizon);
-            times.Add(now);
-            if (times.Count > MaxImpressionsKept)
+            var skip = Math.Max(0, kept - (MaxImpressionsKept - 1));
+            var result = new DateTimeOffset[kept - skip + 1];
+            var n = 0;
+            for (var i = 0; i < times.Count; i++)
             {
-                times.RemoveRange(0, times.Count - MaxImpressionsKept);
+                if (times[i] >= horizon && skip-- <= 0)
+                {
+                    result[n++] = times[i];
+                }
             }
+
+            result[n] = now;
+            return result;
         }
     }
 
