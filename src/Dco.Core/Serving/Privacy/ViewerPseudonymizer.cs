@@ -68,7 +68,7 @@ public sealed class ViewerPseudonymizer(SigningKeyRing keys)
         Domain.CopyTo(input);
         var written = Encoding.UTF8.GetBytes(rawViewerId, input[Domain.Length..]);
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(key.Secret, input[..(Domain.Length + written)], mac);
+        KeyedHmac.Compute(key.Secret, input[..(Domain.Length + written)], mac);
 
         var encodedLength = Base64Url.GetEncodedLength(mac.Length);
         Span<char> text = stackalloc char[SigningKey.MaximumIdLength + 1 + encodedLength];

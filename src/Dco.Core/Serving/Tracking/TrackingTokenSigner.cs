@@ -73,7 +73,7 @@ public sealed class TrackingTokenSigner
 
         OriginTag(key.Secret, payload[keyIdStart..decisionEnd], payload.Slice(10, OriginTagLength));
         Span<byte> mac = stackalloc byte[MacLength];
-        HMACSHA256.HashData(key.Secret, payload, mac);
+        KeyedHmac.Compute(key.Secret, payload, mac);
 
         var payloadChars = Base64Url.GetEncodedLength(payload.Length);
         var macChars = Base64Url.GetEncodedLength(MacLength);
@@ -129,7 +129,7 @@ public sealed class TrackingTokenSigner
         }
 
         Span<byte> expectedMac = stackalloc byte[MacLength];
-        HMACSHA256.HashData(key.Secret, payload, expectedMac);
+        KeyedHmac.Compute(key.Secret, payload, expectedMac);
         if (!CryptographicOperations.FixedTimeEquals(expectedMac, mac))
         {
             Span<byte> expectedTag = stackalloc byte[OriginTagLength];
@@ -165,7 +165,7 @@ public sealed class TrackingTokenSigner
         input[0] = OriginDomain;
         keyAndDecision.CopyTo(input[1..]);
         Span<byte> full = stackalloc byte[MacLength];
-        HMACSHA256.HashData(secret, input, full);
+        KeyedHmac.Compute(secret, input, full);
         full[..OriginTagLength].CopyTo(destination);
     }
 
