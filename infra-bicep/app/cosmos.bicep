@@ -47,7 +47,7 @@ var containerSpecs containerSpec[] = [
   { name: 'assets', partitionKey: '/campaignId', ttl: false }
   { name: 'brandKits', partitionKey: '/id', ttl: false }
   { name: 'decisions', partitionKey: '/campaignId', ttl: true }
-  { name: 'events', partitionKey: '/campaignId', ttl: false }
+  { name: 'events', partitionKey: '/campaignId', ttl: true }
   { name: 'stats', partitionKey: '/campaignId', ttl: false }
   { name: 'signals', partitionKey: '/source', ttl: false }
   { name: 'profiles', partitionKey: '/userKey', ttl: true }

@@ -20,7 +20,7 @@ public static class CosmosContainers
     public static readonly ContainerDefinition Assets = new("assets", "/campaignId");
     public static readonly ContainerDefinition BrandKits = new("brandKits", "/id");
     public static readonly ContainerDefinition Decisions = new("decisions", "/campaignId", TimeToLivePerItem);
-    public static readonly ContainerDefinition Events = new("events", "/campaignId");
+    public static readonly ContainerDefinition Events = new("events", "/campaignId", TimeToLivePerItem);
     public static readonly ContainerDefinition Stats = new("stats", "/campaignId");
     public static readonly ContainerDefinition Signals = new("signals", "/source");
     public static readonly ContainerDefinition Profiles = new("profiles", "/userKey", TimeToLivePerItem);

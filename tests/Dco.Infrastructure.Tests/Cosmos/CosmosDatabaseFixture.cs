@@ -40,6 +40,10 @@ public sealed class CosmosDatabaseFixture : IAsyncLifetime
     public async Task<CosmosDocumentStore<TestEvent>> EventsAsync() =>
         (await ServicesAsync()).GetRequiredService<CosmosStores>().For<TestEvent>(CosmosContainers.Events, e => e.Id, e => e.CampaignId);
 
+    /// <summary>A container with TTL off, keyed like events (<c>/campaignId</c>).</summary>
+    public async Task<CosmosDocumentStore<TestEvent>> StatsAsync() =>
+        (await ServicesAsync()).GetRequiredService<CosmosStores>().For<TestEvent>(CosmosContainers.Stats, e => e.Id, e => e.CampaignId);
+
     public async Task<CosmosDocumentStore<TestEvent>> DecisionsAsync() =>
         (await ServicesAsync()).GetRequiredService<CosmosStores>().For<TestEvent>(CosmosContainers.Decisions, e => e.Id, e => e.CampaignId);
 

@@ -343,19 +343,19 @@ public sealed class CosmosDocumentStoreContractTests(CosmosDatabaseFixture cosmo
     [SkippableFact]
     public async Task An_items_ttl_is_ignored_in_a_container_with_ttl_off()
     {
-        var events = await cosmos.EventsAsync();
+        var stats = await cosmos.StatsAsync();
         var decisions = await cosmos.DecisionsAsync();
         var campaign = TestData.NewId("cmp");
-        var inEvents = TestData.AnEvent(campaign) with { TimeToLive = 1 };
+        var inStats = TestData.AnEvent(campaign) with { TimeToLive = 1 };
         var witness = TestData.AnEvent(campaign, kind: "decision") with { TimeToLive = 1 };
-        await events.CreateAsync(inEvents);
+        await stats.CreateAsync(inStats);
         await decisions.CreateAsync(witness);
 
-        // Once the same ttl has expired an item in a TTL container, the one in events must still be there.
+        // Once the same ttl has expired an item in a TTL container, the one in stats (TTL off) must still be there.
         var expired = await Eventually.TrueAsync(async () => await decisions.ReadAsync(witness.Id, campaign) is null, TimeSpan.FromSeconds(15));
 
         Assert.True(expired, "the witness with ttl 1 s never expired, so this test proves nothing");
-        Assert.NotNull(await events.ReadAsync(inEvents.Id, campaign));
+        Assert.NotNull(await stats.ReadAsync(inStats.Id, campaign));
     }
 
     [SkippableFact]

@@ -52,12 +52,13 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
         if (entries.TryGetValue(userKey, out var entry) && entry.FactsReadAt != DateTimeOffset.MinValue)
         {
             entry.LastUsed = now;
+            var facts = entry.Facts;
             if (entry.FactsReadAt + FactsLifetime <= now)
             {
                 _ = Read(userKey);
             }
 
-            return entry.Facts;
+            return facts;
         }
 
         var read = Read(userKey);
