@@ -43,6 +43,9 @@ public sealed partial class DurableSidecar(IConfiguration configuration, HostJso
             // A message a stopped host had fetched reappears after this; the 5-minute default would
             // stall an orchestration for minutes after every DevHost restart. Episodes here are short.
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(10),
+            // The app lease keeps two app versions from sharing a task hub (slot swaps); a restarted
+            // DevHost would wait up to its 60 s interval for its own previous lease.
+            UseAppLease = false,
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{port}",
             LoggerFactory = loggerFactory,
         });

@@ -14,7 +14,7 @@ public sealed class TrackingEventRetentionTests(LearningLoopHost fixture)
     {
         LearningLoopHost.RequireEmulators();
         var campaign = await fixture.SeedCampaignAsync("camp-" + Guid.NewGuid().ToString("N")[..10]);
-        var (record, links) = await fixture.SeedDecisionAsync(campaign, "dec-" + Guid.NewGuid().ToString("N")[..10]);
+        var (record, links) = await fixture.SeedDecisionAsync(campaign, LearningLoopHost.NewDecisionId());
 
         using var pixel = await fixture.Http.GetAsync(links.ImpressionUrl);
         using var stored = await fixture.Events.Container.ReadItemStreamAsync(EventIds.Impression(record.DecisionId), new PartitionKey(campaign.Id));
