@@ -91,16 +91,12 @@ public sealed class DecisionPagesTests(CosmosDatabaseFixture cosmos)
     public async Task A_conversion_without_its_campaign_finds_the_decision_across_partitions()
     {
         var stores = await StoresAsync();
-        var writer = Writer(stores);
-        await writer.StartAsync(CancellationToken.None);
         var campaign = NewCampaign();
-        var slot = await writer.ReserveAsync(campaign, CancellationToken.None);
-        writer.Commit(slot, Document(slot.DecisionId, campaign, ""));
-        await writer.StopAsync(CancellationToken.None);
+        var slots = await WritePageAsync(stores, campaign, [""]);
 
         using var records = new DecisionRecords(stores, Writer(stores), TimeProvider.System);
 
-        Assert.Equal(campaign, (await records.FindAsync(slot.DecisionId, null, CancellationToken.None))?.CampaignId);
+        Assert.Equal(campaign, (await records.FindAsync(slots[0].DecisionId, null, CancellationToken.None))?.CampaignId);
         Assert.Null(await records.FindAsync(DecisionIds.Format(Guid.CreateVersion7().ToString("N"), 0), null, CancellationToken.None));
     }
 
@@ -124,37 +120,24 @@ public sealed class DecisionPagesTests(CosmosDatabaseFixture cosmos)
     public async Task An_abandoned_slot_is_left_out_and_the_rest_of_its_page_is_written()
     {
         var stores = await StoresAsync();
-        var writer = Writer(stores);
-        await writer.StartAsync(CancellationToken.None);
         var campaign = NewCampaign();
-        var kept = await writer.ReserveAsync(campaign, CancellationToken.None);
-        var abandoned = await writer.ReserveAsync(campaign, CancellationToken.None);
-        writer.Commit(abandoned, null);
-        writer.Commit(kept, Document(kept.DecisionId, campaign, ""));
-        await writer.StopAsync(CancellationToken.None);
 
-        DecisionIds.TryParse(kept.DecisionId, out var pageId, out _);
-        var page = (await DecisionLogWriter.DecisionPageStore(stores).ReadAsync(pageId, campaign))!.Value;
-        Assert.Equal([kept.DecisionId], page.Decisions.Select(d => d.Id));
+        var slots = await WritePageAsync(stores, campaign, ["", null]);
+
+        var page = await PageOfAsync(stores, slots[0].DecisionId, campaign);
+        Assert.Equal([slots[0].DecisionId], page!.Decisions.Select(d => d.Id));
     }
 
     [SkippableFact]
     public async Task A_viewer_forgotten_before_the_page_is_written_is_not_linked_to_their_decisions()
     {
         var stores = await StoresAsync();
-        var writer = Writer(stores);
-        await writer.StartAsync(CancellationToken.None);
         var campaign = NewCampaign();
-        var forgotten = await writer.ReserveAsync(campaign, CancellationToken.None);
-        var other = await writer.ReserveAsync(campaign, CancellationToken.None);
-        writer.Commit(forgotten, Document(forgotten.DecisionId, campaign, "forgotten-viewer"));
-        writer.Commit(other, Document(other.DecisionId, campaign, "other-viewer"));
-        writer.Forget("forgotten-viewer");
-        await writer.StopAsync(CancellationToken.None);
 
-        DecisionIds.TryParse(forgotten.DecisionId, out var pageId, out _);
-        var page = (await DecisionLogWriter.DecisionPageStore(stores).ReadAsync(pageId, campaign))!.Value;
-        Assert.Equal(["", "other-viewer"], page.Decisions.Select(d => d.UserKey));
+        var slots = await WritePageAsync(stores, campaign, ["forgotten-viewer", "other-viewer"], forget: "forgotten-viewer");
+
+        var page = await PageOfAsync(stores, slots[0].DecisionId, campaign);
+        Assert.Equal(["", "other-viewer"], page!.Decisions.Select(d => d.UserKey));
         Assert.Equal(["other-viewer"], page.UserKeys);
     }
 
@@ -162,19 +145,9 @@ public sealed class DecisionPagesTests(CosmosDatabaseFixture cosmos)
     public async Task Removing_a_viewer_keeps_the_other_decisions_of_a_shared_page_and_deletes_a_page_left_empty()
     {
         var stores = await StoresAsync();
-        var writer = Writer(stores);
-        await writer.StartAsync(CancellationToken.None);
         var campaign = NewCampaign();
-        var shared = await writer.ReserveAsync(campaign, CancellationToken.None);
-        var neighbour = await writer.ReserveAsync(campaign, CancellationToken.None);
-        writer.Commit(shared, Document(shared.DecisionId, campaign, "leaving"));
-        writer.Commit(neighbour, Document(neighbour.DecisionId, campaign, "staying"));
-        await writer.StopAsync(CancellationToken.None);
-        writer = Writer(stores);
-        await writer.StartAsync(CancellationToken.None);
-        var alone = await writer.ReserveAsync(campaign, CancellationToken.None);
-        writer.Commit(alone, Document(alone.DecisionId, campaign, "leaving"));
-        await writer.StopAsync(CancellationToken.None);
+        var sharedPage = await WritePageAsync(stores, campaign, ["leaving", "staying"]);
+        var alonePage = await WritePageAsync(stores, campaign, ["leaving"]);
         using var records = new DecisionRecords(stores, Writer(stores), TimeProvider.System);
         var seen = new List<string>();
 
@@ -182,16 +155,48 @@ public sealed class DecisionPagesTests(CosmosDatabaseFixture cosmos)
         var again = await records.RemoveViewerAsync("leaving", (d, _) => { seen.Add(d.Id); return Task.CompletedTask; }, CancellationToken.None);
 
         Assert.Equal((2, 0), (removed, again));
-        Assert.Equal(new[] { shared.DecisionId, alone.DecisionId }.Order(), seen.Order());
-        var pages = DecisionLogWriter.DecisionPageStore(stores);
-        DecisionIds.TryParse(shared.DecisionId, out var sharedPage, out _);
-        DecisionIds.TryParse(alone.DecisionId, out var alonePage, out _);
-        var left = (await pages.ReadAsync(sharedPage, campaign))!.Value;
-        Assert.Equal([neighbour.DecisionId], left.Decisions.Select(d => d.Id));
+        Assert.Equal(new[] { sharedPage[0].DecisionId, alonePage[0].DecisionId }.Order(), seen.Order());
+        var left = await PageOfAsync(stores, sharedPage[1].DecisionId, campaign);
+        Assert.Equal([sharedPage[1].DecisionId], left!.Decisions.Select(d => d.Id));
         Assert.Equal(["staying"], left.UserKeys);
-        Assert.Null(await pages.ReadAsync(alonePage, campaign));
-        Assert.Null(await records.FindAsync(shared.DecisionId, campaign, CancellationToken.None));
-        Assert.NotNull(await records.FindAsync(neighbour.DecisionId, campaign, CancellationToken.None));
+        Assert.Null(await PageOfAsync(stores, alonePage[0].DecisionId, campaign));
+        Assert.Null(await records.FindAsync(sharedPage[0].DecisionId, campaign, CancellationToken.None));
+        Assert.NotNull(await records.FindAsync(sharedPage[1].DecisionId, campaign, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Writes one page with a decision per viewer key (null: a slot reserved and then abandoned),
+    /// forgetting <paramref name="forget"/> after the decisions are made and before the page is written.
+    /// </summary>
+    private static async Task<DecisionSlot[]> WritePageAsync(CosmosStores stores, string campaign, string?[] userKeys, string? forget = null)
+    {
+        var writer = Writer(stores);
+        await writer.StartAsync(CancellationToken.None);
+        var slots = new DecisionSlot[userKeys.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i] = await writer.ReserveAsync(campaign, CancellationToken.None);
+        }
+
+        for (var i = 0; i < slots.Length; i++)
+        {
+            writer.Commit(slots[i], userKeys[i] is { } userKey ? Document(slots[i].DecisionId, campaign, userKey) : null);
+        }
+
+        if (forget is not null)
+        {
+            writer.Forget(forget);
+        }
+
+        await writer.StopAsync(CancellationToken.None);
+        Assert.Single(slots.Select(s => s.DecisionId[..DecisionIds.PageIdLength]).Distinct());
+        return slots;
+    }
+
+    private static async Task<DecisionPageDocument?> PageOfAsync(CosmosStores stores, string decisionId, string campaign)
+    {
+        Assert.True(DecisionIds.TryParse(decisionId, out var pageId, out _));
+        return (await DecisionLogWriter.DecisionPageStore(stores).ReadAsync(pageId, campaign))?.Value;
     }
 
     private async Task<CosmosStores> StoresAsync() => (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();
