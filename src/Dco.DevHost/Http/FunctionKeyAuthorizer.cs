@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Dco.DevHost.Hosting;
@@ -18,6 +19,9 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
 
     /// <summary>Claim type the Functions host puts on key-authorized requests; the value is the key's level.</summary>
     public const string AuthLevelClaimType = "http://schemas.microsoft.com/2017/07/functions/claims/authlevel";
+
+    // Digest per configured key (a handful, changed only by reconfiguration).
+    private readonly ConcurrentDictionary<string, byte[]> digests = new(StringComparer.Ordinal);
 
     public bool IsAuthorized(HttpRequest request, AuthorizationLevel level) => Authorize(request, level) is not null;
 
@@ -47,8 +51,12 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
             return null;
         }
 
+        // Compared as SHA-256 digests in constant time, so neither length nor content leaks; the
+        // configured keys' digests are computed once, the presented key's once per request.
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
         var current = options.CurrentValue;
-        if (Matches(presented, current.MasterKey))
+        if (Matches(digest, current.MasterKey))
         {
             return AuthorizationLevel.Admin;
         }
@@ -56,15 +64,13 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
         var any = false;
         foreach (var key in current.FunctionKeys.Values)
         {
-            any |= Matches(presented, key); // no early exit: time does not depend on which key matched
+            any |= Matches(digest, key); // no early exit: time does not depend on which key matched
         }
 
         return any ? AuthorizationLevel.Function : null;
     }
 
-    private static bool Matches(string presented, string? expected) =>
+    private bool Matches(ReadOnlySpan<byte> presentedDigest, string? expected) =>
         !string.IsNullOrEmpty(expected) &&
-        CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
-            SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+        CryptographicOperations.FixedTimeEquals(presentedDigest, digests.GetOrAdd(expected, static key => SHA256.HashData(Encoding.UTF8.GetBytes(key))));
 }

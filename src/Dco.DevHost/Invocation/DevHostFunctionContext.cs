@@ -21,7 +21,7 @@ internal sealed class DevHostFunctionContext : FunctionContext
         int maxRetryCount,
         CancellationToken cancellationToken)
     {
-        FunctionDefinition = new DevHostFunctionDefinition(function);
+        FunctionDefinition = Definitions.GetValue(function, static f => new DevHostFunctionDefinition(f));
         InstanceServices = services;
         bindingContext = new DevHostBindingContext(bindingData);
         RetryContext = new DevHostRetryContext(retryCount, maxRetryCount);
@@ -66,6 +66,9 @@ internal sealed class DevHostFunctionContext : FunctionContext
 
         public override string TraceState { get; } = System.Diagnostics.Activity.Current?.TraceStateString ?? string.Empty;
     }
+
+    // A definition reflects over the function's method: built once per function, not per invocation.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FunctionDescriptor, DevHostFunctionDefinition> Definitions = new();
 
     private sealed class DevHostFunctionDefinition(FunctionDescriptor function) : FunctionDefinition
     {

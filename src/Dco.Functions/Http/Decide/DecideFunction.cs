@@ -63,7 +63,7 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
                 result.Snapshot.CampaignId,
                 decision.IsDefault,
                 decision.IsDefault ? decision.DefaultReason.ToString() : null,
-                [.. result.Assets.Select(a => new ServedAssetBody(a.Slot, a.Id, a.Kind, a.Text, a.Url, a.Width, a.Height, a.Alt, a.ClickUrl))],
+                Bodies(result.Assets),
                 result.Html,
                 result.ImpressionUrl,
                 result.ClickUrl,
@@ -73,6 +73,18 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
                 result.Consent.Level.ToString(),
                 explain ? decision.Explain() : null),
             JsonOptions);
+    }
+
+    private static ServedAssetBody[] Bodies(IReadOnlyList<ServedAsset> assets)
+    {
+        var bodies = new ServedAssetBody[assets.Count];
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            var a = assets[i];
+            bodies[i] = new ServedAssetBody(a.Slot, a.Id, a.Kind, a.Text, a.Url, a.Width, a.Height, a.Alt, a.ClickUrl);
+        }
+
+        return bodies;
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
