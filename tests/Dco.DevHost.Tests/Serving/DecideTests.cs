@@ -28,6 +28,9 @@ public sealed class DecideTests
         var root = body.RootElement;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.False(root.GetProperty("isDefault").GetBoolean());
         Assert.Equal(["headline", "image"], root.GetProperty("assets").EnumerateArray().Select(a => a.GetProperty("slot").GetString()));
         var image = root.GetProperty("assets")[1];
