@@ -29,10 +29,11 @@ public static class DecisionIds
         }
 
         var page = decisionId.AsSpan(0, PageIdLength);
+        var suffix = decisionId.AsSpan(PageIdLength + 1);
         if (page.ContainsAnyExcept(LowerHex)
-            || !int.TryParse(decisionId.AsSpan(PageIdLength + 1), NumberStyles.None, CultureInfo.InvariantCulture, out index)
-            || index >= DecisionLogWriter.PageCapacity
-            || decisionId.Length != PageIdLength + 1 + DigitsOf(index))
+            || (suffix.Length > 1 && suffix[0] == '0') // one spelling per index: no leading zeros
+            || !int.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out index)
+            || index >= DecisionLogWriter.PageCapacity)
         {
             index = -1;
             return false;
@@ -41,6 +42,4 @@ public static class DecisionIds
         pageId = page.ToString();
         return true;
     }
-
-    private static int DigitsOf(int index) => index < 10 ? 1 : index < 100 ? 2 : 3;
 }

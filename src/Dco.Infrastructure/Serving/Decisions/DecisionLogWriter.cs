@@ -105,7 +105,8 @@ public sealed partial class DecisionLogWriter : BackgroundService, IViewerStateL
             Seal(full);
         }
 
-        var page = new OpenPage(Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), campaignId, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var page = new OpenPage(Guid.CreateVersion7(now).ToString("N"), campaignId, now);
         open[campaignId] = page;
         unwritten[page.Id] = page;
         page.TryReserve(out var index);

@@ -35,7 +35,7 @@ public sealed class DecisionRecords : IDisposable
 
         if (writer.TryGetUnwritten(pageId, index) is { } pending)
         {
-            return pending.CampaignId == (campaignId ?? pending.CampaignId) ? pending : null;
+            return InCampaign(pending, campaignId);
         }
 
         if (!cache.TryGetValue(pageId, out IReadOnlyDictionary<string, DecisionDocument>? decisions) || decisions is null)
@@ -50,7 +50,7 @@ public sealed class DecisionRecords : IDisposable
             cache.Set(pageId, decisions, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheFor });
         }
 
-        return decisions.TryGetValue(decisionId, out var decision) && decision.CampaignId == (campaignId ?? decision.CampaignId) ? decision : null;
+        return decisions.TryGetValue(decisionId, out var decision) ? InCampaign(decision, campaignId) : null;
     }
 
     /// <summary>
@@ -122,6 +122,10 @@ public sealed class DecisionRecords : IDisposable
     }
 
     public void Dispose() => cache.Dispose();
+
+    /// <summary>The decision, unless a campaign is named and it is another one.</summary>
+    private static DecisionDocument? InCampaign(DecisionDocument decision, string? campaignId) =>
+        string.IsNullOrEmpty(campaignId) || decision.CampaignId == campaignId ? decision : null;
 
     private Task<DecisionPageDocument?> ReadPageAsync(string pageId, string? campaignId, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(campaignId) ? FirstAcrossPartitionsAsync(pageId, cancellationToken) : ReadAsync(pageId, campaignId, cancellationToken);

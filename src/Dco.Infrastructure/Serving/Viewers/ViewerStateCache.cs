@@ -15,6 +15,8 @@ public sealed record ViewerFacts(bool Known, bool OptedOut, IReadOnlyList<string
     public static readonly ViewerFacts Unknown = new(false, false, []);
 
     public static readonly ViewerFacts New = new(true, false, []);
+
+    public static ViewerFacts Of(ProfileDocument profile) => new(true, profile.OptedOut, profile.Segments);
 }
 
 /// <summary>
@@ -90,7 +92,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
         {
             using var timeout = new CancellationTokenSource(BackgroundReadTimeout);
             var profile = (await profiles.ReadAsync(userKey, userKey, timeout.Token))?.Value;
-            var facts = profile is null ? ViewerFacts.New : new ViewerFacts(true, profile.OptedOut, profile.Segments);
+            var facts = profile is null ? ViewerFacts.New : ViewerFacts.Of(profile);
             var now = time.GetUtcNow();
             var fresh = entries.AddOrUpdate(userKey, _ => Entry.From(profile, facts, now), (_, old) => old.WithFacts(facts, now));
             fresh.LastUsed = now;
@@ -227,7 +229,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 
         if (written.Document?.Value is { } profile && entries.TryGetValue(userKey, out var entry))
         {
-            entry.WithFacts(new ViewerFacts(true, profile.OptedOut, profile.Segments), time.GetUtcNow());
+            entry.WithFacts(ViewerFacts.Of(profile), time.GetUtcNow());
         }
     }
 
