@@ -31,14 +31,15 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
         var context = new DevHostFunctionContext(function, services, request.BindingData, request.RetryCount, request.MaxRetryCount, cancellationToken);
         request.PrepareContext?.Invoke(context);
 
-        var parameters = function.Method.GetParameters();
+        var plan = Plans.GetValue(function, static f => new InvocationPlan(f));
+        var parameters = plan.Parameters;
         var args = new object?[parameters.Length];
         for (var i = 0; i < parameters.Length; i++)
         {
             args[i] = Bind(function, parameters[i], request, context, services, cancellationToken);
         }
 
-        object? instance = function.Method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(services, function.DeclaringType);
+        var instance = plan.CreateInstance(services);
         try
         {
             object? returned;
@@ -52,7 +53,7 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
                 throw;
             }
 
-            return await UnwrapAsync(returned);
+            return await UnwrapAsync(returned, plan);
         }
         finally
         {
@@ -123,7 +124,7 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
         }
     }
 
-    private static async Task<object?> UnwrapAsync(object? returned)
+    private static async Task<object?> UnwrapAsync(object? returned, InvocationPlan plan)
     {
         switch (returned)
         {
@@ -131,10 +132,7 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
                 return null;
             case Task task:
                 await task;
-                var type = task.GetType();
-                return type.IsGenericType && type.GetProperty("Result") is { } result && result.PropertyType.Name != "VoidTaskResult"
-                    ? result.GetValue(task)
-                    : null;
+                return plan.ResultOf(task);
             case ValueTask valueTask:
                 await valueTask;
                 return null;
@@ -143,10 +141,30 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
                 if (valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(ValueTask<>))
                 {
                     var asTask = (Task)valueType.GetMethod(nameof(ValueTask<int>.AsTask))!.Invoke(returned, null)!;
-                    return await UnwrapAsync(asTask);
+                    return await UnwrapAsync(asTask, plan);
                 }
 
                 return returned;
         }
+    }
+
+    // What reflection tells about a function, worked out once per function rather than per invocation.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FunctionDescriptor, InvocationPlan> Plans = new();
+
+    private sealed class InvocationPlan(FunctionDescriptor function)
+    {
+        private readonly ObjectFactory? factory = function.Method.IsStatic ? null : ActivatorUtilities.CreateFactory(function.DeclaringType, Type.EmptyTypes);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, PropertyInfo?> results = new();
+
+        public ParameterInfo[] Parameters { get; } = function.Method.GetParameters();
+
+        /// <summary>The function's class as the worker makes it (a registered service, else constructed from DI); null for a static method.</summary>
+        public object? CreateInstance(IServiceProvider services) =>
+            factory is null ? null : services.GetService(function.DeclaringType) ?? factory(services, null);
+
+        /// <summary>The value of a completed Task&lt;T&gt; (null for a plain Task).</summary>
+        public object? ResultOf(Task task) =>
+            results.GetOrAdd(task.GetType(), static type => type.IsGenericType && type.GetProperty("Result") is { } result && result.PropertyType.Name != "VoidTaskResult" ? result : null)
+                ?.GetValue(task);
     }
 }

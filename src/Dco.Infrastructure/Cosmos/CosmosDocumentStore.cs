@@ -17,6 +17,7 @@ public sealed class CosmosDocumentStore<T>
 {
     private readonly Func<T, string> idOf;
     private readonly Func<T, string> partitionKeyOf;
+    private CosmosSerializer? serializer;
 
     public CosmosDocumentStore(Container container, Func<T, string> idOf, Func<T, string> partitionKeyOf)
     {
@@ -35,22 +36,17 @@ public sealed class CosmosDocumentStore<T>
     public async Task<WriteResult<T>> CreateAsync(T item, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(item);
-        try
-        {
-            var response = await Container.CreateItemAsync(item, PartitionKeyOf(item), cancellationToken: cancellationToken);
-            return Succeeded(response);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            return new(WriteStatus.AlreadyExists, null);
-        }
+        using var payload = Serializer.ToStream(item);
+        using var response = await Container.CreateItemStreamAsync(payload, PartitionKeyOf(item), cancellationToken: cancellationToken);
+        return response.StatusCode == HttpStatusCode.Conflict ? new(WriteStatus.AlreadyExists, null) : Succeeded(response);
     }
 
     /// <summary>Creates or overwrites the item.</summary>
     public async Task<StoredDocument<T>> UpsertAsync(T item, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var response = await Container.UpsertItemAsync(item, PartitionKeyOf(item), cancellationToken: cancellationToken);
+        using var payload = Serializer.ToStream(item);
+        using var response = await Container.UpsertItemStreamAsync(payload, PartitionKeyOf(item), cancellationToken: cancellationToken);
         return Stored(response);
     }
 
@@ -61,8 +57,10 @@ public sealed class CosmosDocumentStore<T>
     public async Task<string> UpsertWithoutContentAsync(T item, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var response = await Container.UpsertItemAsync(item, PartitionKeyOf(item), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
-        return response.ETag;
+        using var payload = Serializer.ToStream(item);
+        using var response = await Container.UpsertItemStreamAsync(payload, PartitionKeyOf(item), WithoutContent, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag;
     }
 
     /// <summary>The item, or null when it does not exist (or has expired).</summary>
@@ -70,15 +68,8 @@ public sealed class CosmosDocumentStore<T>
     {
         CheckKey(id, nameof(id));
         CheckKey(partitionKey, nameof(partitionKey));
-        try
-        {
-            var response = await Container.ReadItemAsync<T>(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken);
-            return Stored(response);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+        using var response = await Container.ReadItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : Stored(response);
     }
 
     /// <summary>Replaces the item only if it still has <paramref name="ifMatchETag"/> (optimistic concurrency).</summary>
@@ -86,20 +77,14 @@ public sealed class CosmosDocumentStore<T>
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentException.ThrowIfNullOrWhiteSpace(ifMatchETag);
-        try
-        {
-            var response = await Container.ReplaceItemAsync(
-                item,
-                CheckKey(idOf(item), "id"),
-                PartitionKeyOf(item),
-                new ItemRequestOptions { IfMatchEtag = ifMatchETag },
-                cancellationToken);
-            return Succeeded(response);
-        }
-        catch (CosmosException e) when (Expected(e) is { } status)
-        {
-            return new(status, null);
-        }
+        using var payload = Serializer.ToStream(item);
+        using var response = await Container.ReplaceItemStreamAsync(
+            payload,
+            CheckKey(idOf(item), "id"),
+            PartitionKeyOf(item),
+            new ItemRequestOptions { IfMatchEtag = ifMatchETag },
+            cancellationToken);
+        return Expected(response.StatusCode) is { } status ? new(status, null) : Succeeded(response);
     }
 
     /// <summary>Deletes the item; true when it existed, false when it was already gone (idempotent).</summary>
@@ -135,20 +120,13 @@ public sealed class CosmosDocumentStore<T>
             throw new ArgumentException("The patch has no operations.", nameof(patch));
         }
 
-        try
-        {
-            var response = await Container.PatchItemAsync<T>(
-                id,
-                new PartitionKey(partitionKey),
-                patch.Operations,
-                new PatchItemRequestOptions { IfMatchEtag = ifMatchETag },
-                cancellationToken);
-            return Succeeded(response);
-        }
-        catch (CosmosException e) when (Expected(e) is { } status)
-        {
-            return new(status, null);
-        }
+        using var response = await Container.PatchItemStreamAsync(
+            id,
+            new PartitionKey(partitionKey),
+            patch.Operations,
+            new PatchItemRequestOptions { IfMatchEtag = ifMatchETag },
+            cancellationToken);
+        return Expected(response.StatusCode) is { } status ? new(status, null) : Succeeded(response);
     }
 
     /// <summary>One page of a query inside one partition; pass the page's token back to get the next.</summary>
@@ -215,17 +193,31 @@ public sealed class CosmosDocumentStore<T>
 
     private PartitionKey PartitionKeyOf(T item) => new(CheckKey(partitionKeyOf(item), "partition key"));
 
-    private static WriteStatus? Expected(CosmosException e) => e.StatusCode switch
+    private static WriteStatus? Expected(HttpStatusCode status) => status switch
     {
         HttpStatusCode.NotFound => WriteStatus.NotFound,
         HttpStatusCode.PreconditionFailed => WriteStatus.ConcurrencyConflict,
         _ => null,
     };
 
-    private static WriteResult<T> Succeeded(ItemResponse<T> response) => new(WriteStatus.Succeeded, Stored(response));
+    private WriteResult<T> Succeeded(ResponseMessage response) => new(WriteStatus.Succeeded, Stored(response));
 
-    private static StoredDocument<T> Stored(ItemResponse<T> response) =>
-        new(response.Resource ?? throw new InvalidOperationException("Cosmos DB returned no document body; EnableContentResponseOnWrite must stay on."), response.ETag);
+    /// <summary>
+    /// The document of a successful response. Any other status (throttling after the SDK's retries,
+    /// auth, a bad request) is thrown as the SDK's <see cref="CosmosException"/>.
+    /// </summary>
+    private StoredDocument<T> Stored(ResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        var value = response.Content is { } content ? Serializer.FromStream<T>(content) : null;
+        return new(value ?? throw new InvalidOperationException("Cosmos DB returned no document body; EnableContentResponseOnWrite must stay on."), response.Headers.ETag);
+    }
+
+    private static readonly ItemRequestOptions WithoutContent = new() { EnableContentResponseOnWrite = false };
+
+    /// <summary>The client's serializer (the source-generated one the client was built with).</summary>
+    private CosmosSerializer Serializer => serializer ??= Container.Database.Client.ClientOptions.Serializer
+        ?? throw new InvalidOperationException("The Cosmos client has no serializer; build it with CosmosClientFactory.");
 
     private static string CheckKey(string? key, string what)
     {

@@ -27,6 +27,13 @@ public sealed class SystemTextJsonCosmosSerializer : CosmosSerializer
         Options.MakeReadOnly();
     }
 
+    // 128 KB blocks (the default): a document fits one block, so the SDK's view of it as one buffer is no copy.
+    private static readonly Microsoft.IO.RecyclableMemoryStreamManager Streams = new(new Microsoft.IO.RecyclableMemoryStreamManager.Options
+    {
+        MaximumSmallPoolFreeBytes = 16 * 1024 * 1024,
+        MaximumLargePoolFreeBytes = 16 * 1024 * 1024,
+    });
+
     /// <summary>The options every document goes through; useful to callers that serialize the same records elsewhere.</summary>
     public JsonSerializerOptions Options { get; }
 
@@ -60,9 +67,14 @@ public sealed class SystemTextJsonCosmosSerializer : CosmosSerializer
         }
     }
 
+    /// <summary>
+    /// Documents are written into pooled blocks, not a MemoryStream that doubles its array: a page of
+    /// decisions is about 100 KB, and each doubling past 85 KB would land on the large-object heap
+    /// (which only full collections reclaim). The SDK disposes the stream after the request.
+    /// </summary>
     public override Stream ToStream<T>(T input)
     {
-        var stream = new MemoryStream();
+        var stream = Streams.GetStream("cosmos-document");
         var type = input is null ? typeof(T) : input.GetType();
         if (Options.TryGetTypeInfo(type, out var typeInfo))
         {

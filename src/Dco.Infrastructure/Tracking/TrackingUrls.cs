@@ -74,15 +74,36 @@ public sealed class TrackingUrls(TrackingKeyRing keys, IOptions<TrackingOptions>
         var combination = Combinations.IdOf(decision.AssetIds);
         var root = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl.AbsoluteUri : baseUrl.AbsoluteUri + "/";
 
-        var impression = signer.Sign(new TrackingToken(TrackingEventKind.Impression, decision.DecisionId, decision.CampaignId, combination, null, expires));
-        var clicks = new Dictionary<string, string>(StringComparer.Ordinal);
+        var prefixes = Prefixes.For(root);
+
+        var impression = signer.Sign(new TrackingToken(TrackingEventKind.Impression, decision.DecisionId, decision.CampaignId, combination, null, expires), prefixes.Impression);
+        var clicks = new Dictionary<string, string>(decision.AssetIds.Count, StringComparer.Ordinal);
         foreach (var assetId in decision.AssetIds)
         {
-            var click = signer.Sign(new TrackingToken(TrackingEventKind.Click, decision.DecisionId, decision.CampaignId, combination, assetId, expires));
-            clicks[assetId] = $"{root}api/{TrackingRoutes.Click}?{TrackingRoutes.TokenParameter}={click}";
+            clicks[assetId] = signer.Sign(new TrackingToken(TrackingEventKind.Click, decision.DecisionId, decision.CampaignId, combination, assetId, expires), prefixes.Click);
         }
 
-        return new TrackingLinks($"{root}api/{TrackingRoutes.Impression}?{TrackingRoutes.TokenParameter}={impression}", clicks);
+        return new TrackingLinks(impression, clicks);
+    }
+
+    /// <summary>The URL before the token (<c>{root}api/t/i?t=</c>), built once per root rather than per URL.</summary>
+    private sealed record Prefixes(string Root, string Impression, string Click)
+    {
+        private static volatile Prefixes? last;
+
+        public static Prefixes For(string root)
+        {
+            var cached = last;
+            if (cached is not null && cached.Root == root)
+            {
+                return cached;
+            }
+
+            return last = new Prefixes(
+                root,
+                $"{root}api/{TrackingRoutes.Impression}?{TrackingRoutes.TokenParameter}=",
+                $"{root}api/{TrackingRoutes.Click}?{TrackingRoutes.TokenParameter}=");
+        }
     }
 }
 

@@ -91,6 +91,27 @@ public sealed class CosmosDocumentStoreContractTests(CosmosDatabaseFixture cosmo
     }
 
     [SkippableFact]
+    public async Task A_write_without_content_answers_no_body_and_the_etag_it_stored()
+    {
+        var events = await cosmos.EventsAsync();
+        var item = TestData.AnEvent() with { Count = 7 };
+
+        var etag = await events.UpsertWithoutContentAsync(item);
+        using var response = await events.Container.UpsertItemStreamAsync(
+            new MemoryStream(System.Text.Encoding.UTF8.GetBytes($$"""{"id":"{{item.Id}}","campaignId":"{{item.CampaignId}}","kind":"click","count":8}""")),
+            new PartitionKey(item.CampaignId),
+            new ItemRequestOptions { EnableContentResponseOnWrite = false });
+
+        Assert.False(string.IsNullOrEmpty(etag));
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.True(response.Content is null || response.Content.Length == 0, "Cosmos DB answers a write with Prefer: return=minimal without a body.");
+        var read = await events.ReadAsync(item.Id, item.CampaignId);
+        Assert.Equal(8, read!.Value.Count);
+        Assert.Equal(response.Headers.ETag, read.ETag);
+        Assert.NotEqual(etag, read.ETag);
+    }
+
+    [SkippableFact]
     public async Task Replace_with_the_current_etag_succeeds_and_changes_the_etag()
     {
         var events = await cosmos.EventsAsync();

@@ -60,12 +60,63 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
         Assert.Equal(["headline-a", "image-b"], stored.Frequency["camp-1"].Assets.Keys.Order());
     }
 
-    private async Task<(CosmosDocumentStore<ProfileDocument> Profiles, ViewerStateCache Cache, FakeTimeProvider Time, string Key)> ArrangeAsync()
+    [SkippableFact]
+    public async Task A_new_viewers_first_write_creates_the_profile()
+    {
+        var (profiles, cache, _, key) = await ArrangeAsync(withProfile: false);
+        var facts = await cache.GetFactsAsync(key, CancellationToken.None);
+        cache.RecordServed(key, "camp-1", ["headline-a"], "headline-a");
+
+        await cache.FlushAsync(CancellationToken.None);
+
+        Assert.Equal((true, false), (facts.Known, facts.OptedOut));
+        var stored = (await profiles.ReadAsync(key, key))!.Value;
+        Assert.Single(stored.Frequency["camp-1"].Campaign);
+        Assert.True(stored.TimeToLive > 0);
+    }
+
+    [SkippableFact]
+    public async Task A_profile_created_elsewhere_after_a_viewer_was_read_as_new_keeps_its_fields()
+    {
+        var (profiles, cache, _, key) = await ArrangeAsync(withProfile: false);
+        await cache.GetFactsAsync(key, CancellationToken.None);
+        cache.RecordServed(key, "camp-1", ["headline-a"], "headline-a");
+        await profiles.CreateAsync(new ProfileDocument { Id = key, UserKey = key, OptedOut = true, Segments = ["news"], TimeToLive = 3600 }); // another instance
+
+        await cache.FlushAsync(CancellationToken.None);
+
+        var stored = (await profiles.ReadAsync(key, key))!.Value;
+        Assert.True(stored.OptedOut);
+        Assert.Equal(["news"], stored.Segments);
+        Assert.Single(stored.Frequency["camp-1"].Campaign);
+        Assert.True((await cache.GetFactsAsync(key, CancellationToken.None)).OptedOut, "The write's answer refreshes the facts.");
+    }
+
+    [SkippableFact]
+    public async Task A_profile_gone_since_it_was_read_is_created_again_with_the_frequency()
+    {
+        var (profiles, cache, _, key) = await ArrangeAsync();
+        await cache.GetFactsAsync(key, CancellationToken.None);
+        cache.RecordServed(key, "camp-1", ["headline-a"], "headline-a");
+        await profiles.DeleteAsync(key, key); // expired meanwhile
+
+        await cache.FlushAsync(CancellationToken.None);
+
+        var stored = (await profiles.ReadAsync(key, key))!.Value;
+        Assert.Single(stored.Frequency["camp-1"].Campaign);
+        Assert.Empty(stored.Segments);
+    }
+
+    private async Task<(CosmosDocumentStore<ProfileDocument> Profiles, ViewerStateCache Cache, FakeTimeProvider Time, string Key)> ArrangeAsync(bool withProfile = true)
     {
         var stores = (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();
         var profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
         var key = "viewer-" + Guid.NewGuid().ToString("N");
-        await profiles.UpsertAsync(new ProfileDocument { Id = key, UserKey = key, Segments = ["sports"], TimeToLive = 3600 });
+        if (withProfile)
+        {
+            await profiles.UpsertAsync(new ProfileDocument { Id = key, UserKey = key, Segments = ["sports"], TimeToLive = 3600 });
+        }
+
         // Fake time: the read budget never runs out, so the first read is always waited for.
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var cache = new ViewerStateCache(stores, time, Options.Create(new ServingOptions()), NullLogger<ViewerStateCache>.Instance);

@@ -48,8 +48,15 @@ public sealed class TrackingTokenSigner
     }
 
     /// <summary>Signs <paramref name="token"/> with the active key. Ids must be non-empty and at most <see cref="MaximumIdBytes"/> UTF-8 bytes.</summary>
-    public string Sign(TrackingToken token)
+    public string Sign(TrackingToken token) => Sign(token, "");
+
+    /// <summary>
+    /// <paramref name="prefix"/> followed by the signed token, built as one string: a tracking URL such as
+    /// <c>https://host/api/t/c?t=</c> + token, without the token's own string on the way.
+    /// </summary>
+    public string Sign(TrackingToken token, string prefix)
     {
+        ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(token);
         if (token.Kind is not (TrackingEventKind.Impression or TrackingEventKind.Click))
         {
@@ -71,7 +78,7 @@ public sealed class TrackingTokenSigner
         length += WriteId(payload[length..], token.AssetId, nameof(token.AssetId), required: false);
         payload = payload[..length];
 
-        OriginTag(key.Secret, payload[keyIdStart..decisionEnd], payload.Slice(10, OriginTagLength));
+        IssuedOriginTag(key.Secret, payload[keyIdStart..decisionEnd], payload.Slice(10, OriginTagLength));
         Span<byte> mac = stackalloc byte[MacLength];
         KeyedHmac.Compute(key.Secret, payload, mac);
 
@@ -81,7 +88,7 @@ public sealed class TrackingTokenSigner
         Base64Url.EncodeToChars(payload, text);
         text[payloadChars] = '.';
         Base64Url.EncodeToChars(mac, text[(payloadChars + 1)..]);
-        return new string(text);
+        return string.Concat(prefix.AsSpan(), text);
     }
 
     /// <summary>Checks a token; never throws on any input.</summary>
@@ -157,6 +164,39 @@ public sealed class TrackingTokenSigner
         }
 
         return new(TrackingTokenStatus.Valid, claims, keyId);
+    }
+
+    /// <summary>
+    /// The origin tag of a token being issued. It depends on the key and decision only, and a decision's
+    /// tokens (its impression and each click) are signed one after another on one thread: the last
+    /// tag is kept per thread, so a decision costs one tag HMAC rather than one per token.
+    /// </summary>
+    private static void IssuedOriginTag(byte[] secret, ReadOnlySpan<byte> keyAndDecision, Span<byte> destination)
+    {
+        var last = lastIssuedTag ??= new IssuedTag();
+        if (!ReferenceEquals(last.Secret, secret) || !keyAndDecision.SequenceEqual(last.KeyAndDecision.AsSpan(0, last.Length)))
+        {
+            OriginTag(secret, keyAndDecision, last.Tag);
+            last.Secret = secret;
+            keyAndDecision.CopyTo(last.KeyAndDecision);
+            last.Length = keyAndDecision.Length;
+        }
+
+        last.Tag.CopyTo(destination);
+    }
+
+    [ThreadStatic]
+    private static IssuedTag? lastIssuedTag;
+
+    private sealed class IssuedTag
+    {
+        public byte[]? Secret { get; set; }
+
+        public byte[] KeyAndDecision { get; } = new byte[2 * (1 + MaximumIdBytes)];
+
+        public int Length { get; set; }
+
+        public byte[] Tag { get; } = new byte[OriginTagLength];
     }
 
     private static void OriginTag(byte[] secret, ReadOnlySpan<byte> keyAndDecision, Span<byte> destination)

@@ -58,7 +58,7 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         var decision = result!.Decision;
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         request.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
-        return new JsonResult(
+        return new JsonBodyResult<DecideResponseBody>(
             new DecideResponseBody(
                 decision.DecisionId,
                 result.Snapshot.CampaignId,
@@ -73,7 +73,7 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
                 decision.PolicyVersion,
                 result.Consent.Level.ToString(),
                 explain ? decision.Explain() : null),
-            JsonOptions);
+            ResponseTypeInfo);
     }
 
     private static ServedAssetBody[] Bodies(IReadOnlyList<ServedAsset> assets)
@@ -98,6 +98,10 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
         TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(DecideJsonContext.Default, DecisioningJsonContext.Default),
     };
+
+    // After JsonOptions: static fields initialize in order.
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<DecideResponseBody> ResponseTypeInfo =
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<DecideResponseBody>)JsonOptions.GetTypeInfo(typeof(DecideResponseBody));
 
     private DecideCommand ToCommand(DecideRequestBody body, HttpRequest request)
     {

@@ -96,6 +96,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             var now = time.GetUtcNow();
             var fresh = entries.AddOrUpdate(userKey, _ => Entry.From(profile, facts, now), (_, old) => old.WithFacts(facts, now));
             fresh.LastUsed = now;
+            fresh.ProfileExists = profile is not null;
             TrimIfNeeded();
             return facts;
         }
@@ -191,7 +192,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 
             try
             {
-                await WriteAsync(userKey, campaignId, document, token);
+                await WriteAsync(userKey, campaignId, entry, document, token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -202,14 +203,17 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
     }
 
     /// <summary>
-    /// Patches the campaign's frequency into the profile (creating it when missing). The write answers
-    /// with the whole profile, which refreshes the viewer's facts: a viewer served often needs no
-    /// separate re-read.
+    /// Patches the campaign's frequency into the profile, or creates the profile when it is missing: at
+    /// once when the viewer's read found none (a new viewer costs one write, not a failed patch and a
+    /// create), else when the patch finds none. The write answers with the whole profile, which
+    /// refreshes the viewer's facts: a viewer served often needs no separate re-read.
     /// </summary>
-    private async Task WriteAsync(string userKey, string campaignId, CampaignFrequencyDocument frequency, CancellationToken token)
+    private async Task WriteAsync(string userKey, string campaignId, Entry entry, CampaignFrequencyDocument frequency, CancellationToken token)
     {
         var patch = new DocumentPatch().Set($"/frequency/{campaignId}", frequency);
-        var written = await profiles.PatchAsync(userKey, userKey, patch, cancellationToken: token);
+        var written = entry.ProfileExists == false
+            ? new WriteResult<ProfileDocument>(WriteStatus.NotFound, null)
+            : await profiles.PatchAsync(userKey, userKey, patch, cancellationToken: token);
         if (written.Status == WriteStatus.NotFound)
         {
             written = await profiles.CreateAsync(
@@ -227,9 +231,9 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             }
         }
 
-        if (written.Document?.Value is { } profile && entries.TryGetValue(userKey, out var entry))
+        if (written.Document?.Value is { } profile)
         {
-            entry.WithFacts(ViewerFacts.Of(profile), time.GetUtcNow());
+            entry.WithFacts(ViewerFacts.Of(profile), time.GetUtcNow()).ProfileExists = true;
         }
     }
 
@@ -281,6 +285,9 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
         public DateTimeOffset FactsReadAt { get; private set; }
 
         public DateTimeOffset LastUsed { get; set; }
+
+        /// <summary>Whether the viewer's profile document exists, as last seen (null: not known).</summary>
+        public bool? ProfileExists { get; set; }
 
         public Dictionary<string, CampaignFrequency> Frequency { get; } = new(StringComparer.Ordinal);
 

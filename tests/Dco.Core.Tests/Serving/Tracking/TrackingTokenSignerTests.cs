@@ -301,6 +301,42 @@ public sealed class TrackingTokenSignerTests
     }
 
     [Fact]
+    public void A_url_prefix_is_joined_to_the_same_token_text()
+    {
+        var (signer, _) = Signer();
+
+        var url = signer.Sign(Click(), "https://dco.example/api/t/c?t=");
+
+        Assert.Equal("https://dco.example/api/t/c?t=" + signer.Sign(Click()), url);
+        Assert.Equal(TrackingTokenStatus.Valid, signer.Verify(url["https://dco.example/api/t/c?t=".Length..]).Status);
+    }
+
+    [Fact]
+    public void Tokens_signed_in_any_order_of_decisions_and_keys_carry_their_own_origin_tag()
+    {
+        // The issuing side keeps the last origin tag per thread; whatever the order of decisions and
+        // key rings, every token must carry the tag of its own key and decision, so that altering one
+        // stays "tampered" and moving a tag to another decision stays "forged".
+        var (first, _) = Signer(Key("k1", 1));
+        var (second, _) = Signer(Key("k1", 2));
+        var (third, _) = Signer(Key("k2", 1));
+        TrackingTokenSigner[] signers = [first, second, third];
+        Gen.Select(Gen.Int[0, 2], Gen.Int[0, 3], Gen.Int[0, 2]).Array[1, 40]
+            .Sample(steps => steps.All(step =>
+            {
+                var (signerIndex, decision, asset) = step;
+                var signer = signers[signerIndex];
+                var token = Click() with { DecisionId = "dec-" + decision, AssetId = "asset-" + asset };
+                var text = signer.Sign(token);
+                var tampered = signer.Sign(token with { AssetId = "asset-x" + asset }).Split('.')[0] + "." + text.Split('.')[1];
+                var fresh = new TrackingTokenSigner(new SigningKeyRing([signerIndex switch { 0 => Key("k1", 1), 1 => Key("k1", 2), _ => Key("k2", 1) }], signerIndex == 2 ? "k2" : "k1"), new ManualClock(Start));
+                return signer.Verify(text).Status == TrackingTokenStatus.Valid
+                    && text == fresh.Sign(token)
+                    && signer.Verify(tampered).Status == TrackingTokenStatus.Tampered;
+            }), iter: 200);
+    }
+
+    [Fact]
     public void Signing_refuses_missing_or_oversized_ids()
     {
         var (signer, _) = Signer();
