@@ -1,8 +1,9 @@
 // Load test of one running DevHost: decide vs the trivial /api/ping on the same host (autocannon, as
 // many requests as 32 connections carry), then both at a steady 1,000 requests/s (fixedrate.mjs).
-// 20,000 viewers by default: each is seen a few times, under the demo campaign's cap of 20 a day, so
-// decisions are personalized ones and not the capped default. Bounded in time; loopback only.
-// Prints a JSON summary on stdout.
+// 30,000 viewers by default, each sent in turn: every viewer gets the same number of decides, under the
+// demo campaign's cap of 20 a day for runs up to ~15,000 req/s, so decisions are personalized ones and
+// not the cheaper capped default (the summary samples the share of defaults after the runs to show it).
+// Bounded in time; loopback only. Prints a JSON summary on stdout.
 import autocannon from 'autocannon';
 import { fixedRate } from './fixedrate.mjs';
 
@@ -11,22 +12,27 @@ const base = args.base ?? 'http://127.0.0.1:7071';
 const key = args.key ?? '';
 const duration = Number(args.duration ?? 20);
 const connections = Number(args.connections ?? 32);
-const viewers = Number(args.viewers ?? 20000);
+const viewers = Number(args.viewers ?? 30000);
 const rate = Number(args.rate ?? 1000);
 const warmup = Number(args.warmup ?? 20);
 
 const geos = ['NL-AMS', 'GB-LND', 'US-NYC', 'DE-BER', 'FR-PAR'];
-// Bodies are built before the run: building one per request would spend the load generator's CPU
-// (on the same 2 cores) on JSON.stringify and make decide look slower than it is.
-const bodies = Array.from({ length: 8192 }, () => JSON.stringify({
+const bodyFor = (viewer) => JSON.stringify({
   campaignId: 'demo',
-  viewerId: 'viewer-' + Math.floor(Math.random() * viewers),
+  viewerId: 'viewer-' + viewer,
   consent: { advertising: true, personalization: true },
   context: { device: Math.random() < 0.6 ? 'mobile' : 'desktop', geo: geos[Math.floor(Math.random() * geos.length)], pageCategory: 'fashion' },
-}));
+});
+// Every viewer once, in random order. Bodies are built before the run: building one per request would
+// spend the load generator's CPU (on the same 2 cores) on JSON.stringify and make decide look slower.
+const order = Array.from({ length: viewers }, (_, i) => i);
+for (let i = order.length - 1; i > 0; i--) {
+  const j = Math.floor(Math.random() * (i + 1));
+  [order[i], order[j]] = [order[j], order[i]];
+}
+const bodies = order.map(bodyFor);
 let next = 0;
-const decideBody = () => bodies[(next++) & (bodies.length - 1)];
-
+const decideBody = () => bodies[(next++) % bodies.length];
 function run(title, options) {
   return new Promise((resolve, reject) => {
     const instance = autocannon({ title, ...options }, (err, result) => (err ? reject(err) : resolve(result)));
@@ -42,13 +48,36 @@ function summary(r) {
   };
 }
 
+// Each connection cycles through its own slice of the viewers with requests autocannon builds once, as it
+// does for ping: a per-request setupRequest callback would rebuild every request in the load generator.
+let nextConnection = 0;
 const decide = {
   url: `${base}/api/decide`,
   method: 'POST',
   headers: { 'content-type': 'application/json', 'x-functions-key': key },
-  setupClient: (client) => client.setBody(decideBody()),
-  requests: [{ setupRequest: (req) => ({ ...req, body: decideBody() }) }],
+  body: bodies[0],
+  setupClient: (client) => {
+    const k = nextConnection++ % connections;
+    const slice = bodies.filter((_, i) => i % connections === k);
+    client.setRequests(slice.map((body) => ({ body })));
+  },
 };
+
+// The share of decides answered with the default creative, and why, over a sample of viewers.
+async function defaultsAfterRun(sample = 200) {
+  const reasons = {};
+  let defaults = 0;
+  for (let i = 0; i < sample; i++) {
+    const response = await fetch(decide.url, { method: 'POST', headers: decide.headers, body: bodies[Math.floor(Math.random() * bodies.length)] });
+    const answer = await response.json();
+    if (answer.isDefault) {
+      defaults++;
+      reasons[answer.defaultReason] = (reasons[answer.defaultReason] ?? 0) + 1;
+    }
+  }
+
+  return { sampled: sample, share: Number((defaults / sample).toFixed(3)), reasons };
+}
 
 // The trivial endpoint first, on a quiet host: measured after the decide phases it would share the
 // CPU with decide's background work (frequency writes, profile refreshes) and look slower than it is.
@@ -57,6 +86,7 @@ const ping = summary(await run('ping', { url: `${base}/api/ping`, connections, d
 // Warm-up: JIT and tiered compilation of decide, connection pools, every viewer's first profile read.
 await run('warm-up decide', { ...decide, connections, duration: warmup });
 const decideMax = summary(await run('decide', { ...decide, connections, duration }));
+const defaults = await defaultsAfterRun();
 // Steady open-loop load (see fixedrate.mjs): the trivial endpoint first, as the harness's own floor.
 const steady = { rate, duration, connections: Math.max(connections, 64) };
 const pingFixed = await fixedRate({ url: `${base}/api/ping`, ...steady });
@@ -68,6 +98,7 @@ const result = {
   ping_max: ping,
   decide_max: decideMax,
   decide_ratio_to_ping: Number((decideMax.requests_per_second / ping.requests_per_second).toFixed(3)),
+  decide_default_share_after_max: defaults,
   ping_fixed_rate: pingFixed,
   decide_fixed_rate: decideFixed,
 };

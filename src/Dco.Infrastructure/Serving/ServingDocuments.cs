@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dco.Core.Decisioning;
 
@@ -85,13 +86,97 @@ public sealed record ProfileDocument
     public int? TimeToLive { get; init; }
 }
 
+/// <summary>
+/// A viewer's recent impressions in one campaign. Times are stored as Unix seconds (caps count over
+/// hours and days): a profile is written every flush interval while its viewer is served, and ISO 8601
+/// text made it three times larger. Profiles written with ISO 8601 times still read.
+/// </summary>
 public sealed record CampaignFrequencyDocument
 {
+    [JsonConverter(typeof(UnixSecondsListConverter))]
     public IReadOnlyList<DateTimeOffset> Campaign { get; init; } = [];
 
+    [JsonConverter(typeof(UnixSecondsMapConverter))]
     public IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> Assets { get; init; } = new Dictionary<string, IReadOnlyList<DateTimeOffset>>();
 
+    [JsonConverter(typeof(UnixSecondsMapConverter))]
     public IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> Combinations { get; init; } = new Dictionary<string, IReadOnlyList<DateTimeOffset>>();
+}
+
+/// <summary>A list of times as Unix seconds; reads Unix seconds or ISO 8601 text.</summary>
+public sealed class UnixSecondsListConverter : JsonConverter<IReadOnlyList<DateTimeOffset>>
+{
+    public override IReadOnlyList<DateTimeOffset> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("Expected an array of times.");
+        }
+
+        var times = new List<DateTimeOffset>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            times.Add(reader.TokenType switch
+            {
+                JsonTokenType.Number => DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64()),
+                JsonTokenType.String => reader.GetDateTimeOffset(),
+                _ => throw new JsonException("A time must be Unix seconds or ISO 8601 text."),
+            });
+        }
+
+        return times.ToArray();
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<DateTimeOffset> value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteStartArray();
+        for (var i = 0; i < value.Count; i++)
+        {
+            writer.WriteNumberValue(value[i].ToUnixTimeSeconds());
+        }
+
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>Lists of times by key, as <see cref="UnixSecondsListConverter"/> writes them.</summary>
+public sealed class UnixSecondsMapConverter : JsonConverter<IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>>>
+{
+    private static readonly UnixSecondsListConverter Times = new();
+
+    public override IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("Expected an object of time lists.");
+        }
+
+        var map = new Dictionary<string, IReadOnlyList<DateTimeOffset>>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            map[key] = Times.Read(ref reader, typeof(IReadOnlyList<DateTimeOffset>), options);
+        }
+
+        return map;
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteStartObject();
+        foreach (var (key, times) in value)
+        {
+            writer.WritePropertyName(key);
+            Times.Write(writer, times, options);
+        }
+
+        writer.WriteEndObject();
+    }
 }
 
 /// <summary>

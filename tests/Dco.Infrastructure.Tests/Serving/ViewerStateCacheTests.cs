@@ -107,6 +107,37 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
         Assert.Empty(stored.Segments);
     }
 
+    [SkippableFact]
+    public async Task A_change_is_written_in_the_last_quarter_of_the_flush_interval()
+    {
+        var (profiles, cache, time, key) = await ArrangeAsync();
+        await cache.GetFactsAsync(key, CancellationToken.None);
+        await cache.StartAsync(CancellationToken.None);
+        try
+        {
+            cache.RecordServed(key, "camp-1", ["headline-a"], "headline-a");
+            for (var second = 0; second < 22; second++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            await Task.Delay(300);
+            Assert.False((await profiles.ReadAsync(key, key))!.Value.Frequency.ContainsKey("camp-1"), "Not written before three quarters of the interval.");
+            for (var second = 22; second < 31; second++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            Assert.True(
+                await Eventually.TrueAsync(async () => (await profiles.ReadAsync(key, key))!.Value.Frequency.ContainsKey("camp-1"), TimeSpan.FromSeconds(10)),
+                "Written within one interval (30 s) of the change.");
+        }
+        finally
+        {
+            await cache.StopAsync(CancellationToken.None);
+        }
+    }
+
     private async Task<(CosmosDocumentStore<ProfileDocument> Profiles, ViewerStateCache Cache, FakeTimeProvider Time, string Key)> ArrangeAsync(bool withProfile = true)
     {
         var stores = (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();

@@ -31,13 +31,20 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
     private static readonly TimeSpan FactsLifetime = TimeSpan.FromSeconds(60);
 
     private static readonly TimeSpan FrequencyHorizon = TimeSpan.FromDays(30);
-    private static readonly TimeSpan FlushCheckInterval = TimeSpan.FromSeconds(1);
+    // Due writes are started every 10 ms, so they reach Cosmos as a steady trickle: each write costs the
+    // SDK about 100 µs of CPU, and a second's worth started at once (a thousand or more with tens of
+    // thousands of active viewers) queued decides behind it for tens of milliseconds.
+    private static readonly TimeSpan FlushCheckInterval = TimeSpan.FromMilliseconds(10);
+    private const int FlushParallelism = 4;
     private const int MaxImpressionsKept = 64;
 
     private readonly CosmosDocumentStore<ProfileDocument> profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    // Pending profile writes: "{userKey}\n{campaignId}" → when it first changed since its last write (UTC ticks).
+    // Pending profile writes: "{userKey}\n{campaignId}" → when it is due to be written (UTC ticks).
     private readonly ConcurrentDictionary<string, long> dirty = new(StringComparer.Ordinal);
+    // The same keys by due time, so a tick takes what is due without scanning every pending viewer.
+    private readonly PriorityQueue<string, long> schedule = new();
+    private readonly Lock scheduleLock = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<ViewerFacts>>> reads = new(StringComparer.Ordinal);
     private static readonly TimeSpan BackgroundReadTimeout = TimeSpan.FromSeconds(5);
     private long slowReads;
@@ -143,7 +150,30 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             frequency.Record(now, assetIds, combinationKey, now - FrequencyHorizon);
         }
 
-        dirty.TryAdd(userKey + "\n" + campaignId, now.UtcTicks);
+        Schedule(userKey + "\n" + campaignId, DueAfter(now));
+    }
+
+    private void Schedule(string key, long due)
+    {
+        if (dirty.TryAdd(key, due))
+        {
+            lock (scheduleLock)
+            {
+                schedule.Enqueue(key, due);
+            }
+        }
+    }
+
+    /// <summary>
+    /// When a change made at <paramref name="changedAt"/> is written: at a random point in the last quarter
+    /// of the flush interval, so a change is never older than the interval when written, and viewers who
+    /// arrive together (a restart, a traffic spike, a load test) are not all written in the same second
+    /// one interval later, but spread over a quarter interval, and further apart each cycle.
+    /// </summary>
+    private long DueAfter(DateTimeOffset changedAt)
+    {
+        var interval = options.Value.ViewerFlushInterval.Ticks;
+        return changedAt.UtcTicks + (interval * 3 / 4) + Random.Shared.NextInt64(interval / 4 + 1);
     }
 
     /// <summary>Drops everything held for a viewer (opt-out or deletion): nothing pending is written back.</summary>
@@ -159,17 +189,26 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
     /// <summary>Writes every pending frequency change to the profiles (also called on shutdown).</summary>
     public Task FlushAsync(CancellationToken cancellationToken) => FlushAsync(long.MaxValue, cancellationToken);
 
-    /// <summary>
-    /// Writes the changes pending for at least the flush interval. Checked every second, so each viewer is
-    /// written one interval after their first change and writes spread evenly rather than all at once.
-    /// </summary>
-    private Task FlushDueAsync(CancellationToken cancellationToken) =>
-        FlushAsync((time.GetUtcNow() - options.Value.ViewerFlushInterval).UtcTicks, cancellationToken);
+    /// <summary>Writes the changes that are due (<see cref="DueAfter"/>).</summary>
+    private Task FlushDueAsync(CancellationToken cancellationToken) => FlushAsync(time.GetUtcNow().UtcTicks, cancellationToken);
 
-    private async Task FlushAsync(long changedBefore, CancellationToken cancellationToken)
+    private async Task FlushAsync(long dueBy, CancellationToken cancellationToken)
     {
-        var keys = dirty.Where(d => d.Value <= changedBefore).Select(d => d.Key).ToArray();
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (key, token) =>
+        List<string>? keys = null;
+        lock (scheduleLock)
+        {
+            while (schedule.TryPeek(out _, out var due) && due <= dueBy)
+            {
+                (keys ??= []).Add(schedule.Dequeue());
+            }
+        }
+
+        if (keys is null)
+        {
+            return;
+        }
+
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = FlushParallelism, CancellationToken = cancellationToken }, async (key, token) =>
         {
             if (!dirty.TryRemove(key, out _))
             {
@@ -196,7 +235,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                dirty.TryAdd(key, time.GetUtcNow().UtcTicks); // retried an interval later
+                Schedule(key, DueAfter(time.GetUtcNow())); // retried within an interval
                 LogFlushFailed(logger, ex);
             }
         });
