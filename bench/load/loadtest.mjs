@@ -1,5 +1,5 @@
 // Load test of one running DevHost: decide vs the trivial /api/ping on the same host (autocannon, as
-// many requests as 32 connections carry), then both at a steady 1,000 requests/s (fixedrate.mjs).
+// many requests as 32 connections carry), then both in steady state at 1,000 requests/s (fixedrate.mjs).
 // 30,000 viewers by default, each sent in turn: every viewer gets the same number of decides, under the
 // demo campaign's cap of 20 a day for runs up to ~15,000 req/s, so decisions are personalized ones and
 // not the cheaper capped default (the summary samples the share of defaults after the runs to show it).
@@ -87,14 +87,21 @@ const ping = summary(await run('ping', { url: `${base}/api/ping`, connections, d
 await run('warm-up decide', { ...decide, connections, duration: warmup });
 const decideMax = summary(await run('decide', { ...decide, connections, duration }));
 const defaults = await defaultsAfterRun();
-// Steady open-loop load (see fixedrate.mjs): the trivial endpoint first, as the harness's own floor.
+// Steady open-loop load (see fixedrate.mjs), measured in steady state rather than while the host still
+// writes behind what the saturation phases left (each viewer's frequency, one flush interval later):
+// a quiet flush interval first, then the trivial endpoint as the harness's own floor, then decide held
+// at the rate for a flush interval before it is measured, so its own write-behind is in full swing.
+const flushInterval = Number(args.flushInterval ?? 30);
 const steady = { rate, duration, connections: Math.max(connections, 64) };
+await new Promise((resolve) => setTimeout(resolve, (flushInterval + 5) * 1000));
 const pingFixed = await fixedRate({ url: `${base}/api/ping`, ...steady });
-const decideFixed = await fixedRate({ url: decide.url, method: 'POST', headers: decide.headers, body: decideBody, ...steady });
+const decideSteady = { url: decide.url, method: 'POST', headers: decide.headers, body: decideBody, ...steady };
+await fixedRate({ ...decideSteady, duration: flushInterval + 5 });
+const decideFixed = await fixedRate(decideSteady);
 
 const result = {
   machine: { cores: (await import('node:os')).cpus().length },
-  settings: { duration_s: duration, warmup_s: warmup, connections, viewers, fixed_rate: rate },
+  settings: { duration_s: duration, warmup_s: warmup, connections, viewers, fixed_rate: rate, flush_interval_s: flushInterval },
   ping_max: ping,
   decide_max: decideMax,
   decide_ratio_to_ping: Number((decideMax.requests_per_second / ping.requests_per_second).toFixed(3)),
