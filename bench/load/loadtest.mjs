@@ -1,7 +1,7 @@
 // Load test of one running DevHost: decide vs the trivial /api/ping on the same host (autocannon, as
 // many requests as 32 connections carry), then both in steady state at 1,000 requests/s (fixedrate.mjs).
 // 30,000 viewers by default, each sent in turn: every viewer gets the same number of decides, under the
-// demo campaign's cap of 20 a day for runs up to ~15,000 req/s, so decisions are personalized ones and
+// demo campaign's cap of 20 a day for runs up to ~12,000 req/s, so decisions are personalized ones and
 // not the cheaper capped default (the summary samples the share of defaults after the runs to show it).
 // Bounded in time; loopback only. Prints a JSON summary on stdout.
 import autocannon from 'autocannon';

@@ -32,8 +32,8 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 
     private static readonly TimeSpan FrequencyHorizon = TimeSpan.FromDays(30);
     // Due writes are started every 10 ms, so they reach Cosmos as a steady trickle: each write costs the
-    // SDK about 100 µs of CPU, and a second's worth started at once (a thousand or more with tens of
-    // thousands of active viewers) queued decides behind it for tens of milliseconds.
+    // host a few hundred µs of CPU, and a second's worth started at once (a thousand or more with tens
+    // of thousands of active viewers) queued decides behind it for tens of milliseconds.
     private static readonly TimeSpan FlushCheckInterval = TimeSpan.FromMilliseconds(10);
     private const int FlushParallelism = 4;
     private const int MaxImpressionsKept = 64;
