@@ -92,21 +92,14 @@ public sealed class CosmosDocumentStore<T>
     {
         CheckKey(id, nameof(id));
         CheckKey(partitionKey, nameof(partitionKey));
-        try
-        {
-            using var response = await Container.DeleteItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken);
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return false;
-            }
-
-            response.EnsureSuccessStatusCode();
-            return true;
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        using var response = await Container.DeleteItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
         }
+
+        response.EnsureSuccessStatusCode();
+        return true;
     }
 
     /// <summary>Applies <paramref name="patch"/> atomically, optionally only if the item still has <paramref name="ifMatchETag"/>.</summary>
