@@ -28,6 +28,22 @@ public sealed class DrainableOrchestrationServiceTests
     }
 
     [Fact]
+    public async Task A_release_that_throws_before_returning_its_task_still_finishes_the_work_item()
+    {
+        var inner = new Mock<IOrchestrationService>();
+        var item = new TaskOrchestrationWorkItem { InstanceId = "i2" };
+        inner.Setup(s => s.LockNextTaskOrchestrationWorkItemAsync(It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>())).ReturnsAsync(item);
+        inner.Setup(s => s.ReleaseTaskOrchestrationWorkItemAsync(item)).Throws(new InvalidOperationException("session gone"));
+        using var service = new DrainableOrchestrationService(inner.Object);
+
+        await service.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => service.ReleaseTaskOrchestrationWorkItemAsync(item));
+
+        Assert.Equal(0, service.InFlight);
+        await service.DrainAsync(CancellationToken.None).WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task A_drain_waits_for_an_activity_until_it_is_completed_or_abandoned()
     {
         var inner = new Mock<IOrchestrationService>();

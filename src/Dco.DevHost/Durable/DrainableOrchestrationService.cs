@@ -117,7 +117,7 @@ public sealed class DrainableOrchestrationService(IOrchestrationService inner) :
 
     // An orchestration work item is released whatever happened to it: that is when it is finished.
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
-        Finishing(workItem, inner.ReleaseTaskOrchestrationWorkItemAsync(workItem));
+        Finishing(workItem, () => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem));
 
     public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
         LockNextAsync(
@@ -129,10 +129,10 @@ public sealed class DrainableOrchestrationService(IOrchestrationService inner) :
 
     // An activity work item is finished once completed, or abandoned when completing failed.
     public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
-        Finishing(workItem, inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage));
+        Finishing(workItem, () => inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage));
 
     public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) =>
-        Finishing(workItem, inner.AbandonTaskActivityWorkItemAsync(workItem));
+        Finishing(workItem, () => inner.AbandonTaskActivityWorkItemAsync(workItem));
 
     private async Task<T> LockNextAsync<T>(Func<CancellationToken, Task<T>> lockNext, Func<T, Task> giveBack, CancellationToken cancellationToken)
         where T : class
@@ -160,7 +160,7 @@ public sealed class DrainableOrchestrationService(IOrchestrationService inner) :
                 }
 
                 // Fetched as the drain began: back to its queue, for the next host.
-                await Finishing(item, giveBack(item));
+                await Finishing(item, () => giveBack(item));
             }
 
             if (!draining.IsCancellationRequested)
@@ -175,11 +175,12 @@ public sealed class DrainableOrchestrationService(IOrchestrationService inner) :
         throw new OperationCanceledException(cancellationToken);
     }
 
-    private async Task Finishing(object workItem, Task operation)
+    // The operation runs inside the try: one that throws before returning its task still finishes the item.
+    private async Task Finishing(object workItem, Func<Task> operation)
     {
         try
         {
-            await operation;
+            await operation();
         }
         finally
         {
