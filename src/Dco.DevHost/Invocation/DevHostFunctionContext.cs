@@ -14,14 +14,14 @@ internal sealed class DevHostFunctionContext : FunctionContext
     private readonly DevHostBindingContext bindingContext;
 
     public DevHostFunctionContext(
-        FunctionDescriptor function,
+        FunctionDefinition definition,
         IServiceProvider services,
         IReadOnlyDictionary<string, object?> bindingData,
         int retryCount,
         int maxRetryCount,
         CancellationToken cancellationToken)
     {
-        FunctionDefinition = Definitions.GetValue(function, static f => new DevHostFunctionDefinition(f));
+        FunctionDefinition = definition;
         InstanceServices = services;
         bindingContext = new DevHostBindingContext(bindingData);
         RetryContext = new DevHostRetryContext(retryCount, maxRetryCount);
@@ -67,8 +67,8 @@ internal sealed class DevHostFunctionContext : FunctionContext
         public override string TraceState { get; } = System.Diagnostics.Activity.Current?.TraceStateString ?? string.Empty;
     }
 
-    // A definition reflects over the function's method: built once per function, not per invocation.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FunctionDescriptor, DevHostFunctionDefinition> Definitions = new();
+    /// <summary>The definition of <paramref name="function"/>; it reflects over the method, so build it once per function.</summary>
+    public static FunctionDefinition DefinitionOf(FunctionDescriptor function) => new DevHostFunctionDefinition(function);
 
     private sealed class DevHostFunctionDefinition(FunctionDescriptor function) : FunctionDefinition
     {

@@ -28,10 +28,10 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
         ArgumentNullException.ThrowIfNull(request);
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        var context = new DevHostFunctionContext(function, services, request.BindingData, request.RetryCount, request.MaxRetryCount, cancellationToken);
+        var plan = Plans.GetValue(function, static f => new InvocationPlan(f));
+        var context = new DevHostFunctionContext(plan.Definition, services, request.BindingData, request.RetryCount, request.MaxRetryCount, cancellationToken);
         request.PrepareContext?.Invoke(context);
 
-        var plan = Plans.GetValue(function, static f => new InvocationPlan(f));
         var parameters = plan.Parameters;
         var args = new object?[parameters.Length];
         for (var i = 0; i < parameters.Length; i++)
@@ -157,6 +157,8 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
         private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, PropertyInfo?> results = new();
 
         public ParameterInfo[] Parameters { get; } = function.Method.GetParameters();
+
+        public FunctionDefinition Definition { get; } = DevHostFunctionContext.DefinitionOf(function);
 
         /// <summary>The function's class as the worker makes it (a registered service, else constructed from DI); null for a static method.</summary>
         public object? CreateInstance(IServiceProvider services) =>
