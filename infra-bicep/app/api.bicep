@@ -124,6 +124,7 @@ var dcoSettings = {
   SERVING__profileReadBudget: '00:00:00.010'
   SERVING__viewerCacheSize: '200000'
   SERVING__viewerFlushInterval: '00:00:30'
+  SERVING__frequencyBuckets: '1024'
   SERVING__tcfVendorId: '0'
   SERVING__openRtbBidCpm: '2.0'
   SERVING__openRtbSeat: 'dco'

@@ -63,6 +63,37 @@ public sealed class CosmosDocumentStore<T>
         return response.Headers.ETag;
     }
 
+    /// <summary>
+    /// Creates the item (<paramref name="ifMatchETag"/> null) or replaces it if it still has that ETag,
+    /// without asking for it back (for large documents the caller already holds): <see cref="WriteStatus.AlreadyExists"/>
+    /// or <see cref="WriteStatus.ConcurrencyConflict"/> when someone else wrote it first, else the new ETag.
+    /// </summary>
+    public async Task<(WriteStatus Status, string? ETag)> WriteWithoutContentAsync(T item, string? ifMatchETag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        using var payload = Serializer.ToStream(item);
+        using var response = ifMatchETag is null
+            ? await Container.CreateItemStreamAsync(payload, PartitionKeyOf(item), WithoutContent, cancellationToken)
+            : await Container.ReplaceItemStreamAsync(
+                payload,
+                CheckKey(idOf(item), "id"),
+                PartitionKeyOf(item),
+                new ItemRequestOptions { IfMatchEtag = ifMatchETag, EnableContentResponseOnWrite = false },
+                cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return (WriteStatus.AlreadyExists, null);
+        }
+
+        if (Expected(response.StatusCode) is { } status)
+        {
+            return (status, null);
+        }
+
+        response.EnsureSuccessStatusCode();
+        return (WriteStatus.Succeeded, response.Headers.ETag);
+    }
+
     /// <summary>The item, or null when it does not exist (or has expired).</summary>
     public async Task<StoredDocument<T>?> ReadAsync(string id, string partitionKey, CancellationToken cancellationToken = default)
     {

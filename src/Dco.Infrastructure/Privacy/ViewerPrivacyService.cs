@@ -2,6 +2,7 @@ using Dco.Core.Serving.Privacy;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Serving;
 using Dco.Infrastructure.Serving.Decisions;
+using Dco.Infrastructure.Serving.Viewers;
 using Dco.Infrastructure.Tracking;
 
 namespace Dco.Infrastructure.Privacy;
@@ -10,10 +11,12 @@ namespace Dco.Infrastructure.Privacy;
 public sealed record PrivacyResult(int ProfilesChanged, int DecisionsDeleted, int EventsDeleted);
 
 /// <summary>
-/// Opt-out (stop personalizing: <see cref="ProfileDocument.OptedOut"/>, segments cleared) and delete
-/// (profile, decision records and their events) for a raw viewer id, which is pseudonymized first and never stored.
+/// Opt-out (stop personalizing: <see cref="ProfileDocument.OptedOut"/>, segments cleared, recent impressions
+/// forgotten) and delete (profile, recent impressions, decision records and their events) for a raw viewer
+/// id, which is pseudonymized first and never stored. Both forget the viewer in their frequency bucket, which
+/// is how instances still holding the viewer in memory learn to drop them (docs/decisions/0011).
 /// </summary>
-public sealed class ViewerPrivacyService(ViewerKeyRing keys, CosmosStores stores, DecisionRecords decisions, IEnumerable<IViewerStateListener> listeners)
+public sealed class ViewerPrivacyService(ViewerKeyRing keys, CosmosStores stores, DecisionRecords decisions, FrequencyBuckets frequency, IEnumerable<IViewerStateListener> listeners)
 {
     /// <summary>How long an opt-out is remembered (13 months, the usual consent lifetime).</summary>
     public static readonly TimeSpan OptOutRetention = TimeSpan.FromDays(395);
@@ -30,6 +33,7 @@ public sealed class ViewerPrivacyService(ViewerKeyRing keys, CosmosStores stores
     {
         var userKey = keys.Pseudonymizer.Pseudonymize(rawViewerId);
         Forget(userKey);
+        await frequency.ForgetAsync(userKey, cancellationToken);
         var ttl = (int)OptOutRetention.TotalSeconds;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
@@ -66,7 +70,8 @@ public sealed class ViewerPrivacyService(ViewerKeyRing keys, CosmosStores stores
         foreach (var userKey in keys.AllUserKeys(rawViewerId))
         {
             Forget(userKey);
-            if (await profiles.DeleteAsync(userKey, userKey, cancellationToken))
+            var impressionsHeld = await frequency.ForgetAsync(userKey, cancellationToken);
+            if (await profiles.DeleteAsync(userKey, userKey, cancellationToken) | impressionsHeld)
             {
                 profilesDeleted++;
             }

@@ -64,8 +64,9 @@ public sealed record ModelStateDocument
 }
 
 /// <summary>
-/// Pseudonymous viewer profile in <c>profiles</c> (partition <c>/userKey</c>): segments, consent
-/// choices, recent impressions for frequency caps. Deleted on a deletion request; expires with its TTL.
+/// Pseudonymous viewer profile in <c>profiles</c> (partition <c>/userKey</c>): segments and consent
+/// choices (recent impressions live in <see cref="FrequencyBucketDocument"/>s). Deleted on a deletion
+/// request; expires with its TTL.
 /// </summary>
 public sealed record ProfileDocument
 {
@@ -79,8 +80,39 @@ public sealed record ProfileDocument
     /// <summary>The viewer asked us to stop personalizing: contextual decisions only from now on.</summary>
     public bool OptedOut { get; init; }
 
-    /// <summary>Recent impressions per campaign id.</summary>
+    /// <summary>Recent impressions per campaign id, as versions before docs/decisions/0011 wrote them: still read, no longer written.</summary>
     public IReadOnlyDictionary<string, CampaignFrequencyDocument> Frequency { get; init; } = new Dictionary<string, CampaignFrequencyDocument>();
+
+    [JsonPropertyName("ttl")]
+    public int? TimeToLive { get; init; }
+}
+
+/// <summary>
+/// The recent impressions of the viewers of one bucket (docs/decisions/0011): one document per bucket
+/// of pseudonymous viewer keys, shared by every instance, in <c>profiles</c> under its own partition
+/// (<c>frequency:0042</c>, which no viewer key can be). Instances write it by read, merge and
+/// conditional replace, so no instance's impressions overwrite another's; <see cref="Forgotten"/> lists
+/// viewers who opted out or were deleted since, so an instance still holding their impressions drops
+/// them rather than writing them back.
+/// </summary>
+public sealed record FrequencyBucketDocument
+{
+    /// <summary>Same as <see cref="UserKey"/>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The partition: <c>frequency:</c> and the bucket number.</summary>
+    public required string UserKey { get; init; }
+
+    /// <summary>
+    /// Viewer key → campaign id → combination served (asset ids in slot order joined by <c>|</c>, which no
+    /// asset id has) → when, in Unix seconds. Counts per campaign and per asset follow from it, so each
+    /// impression is stored once rather than once per list a cap may count it in.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>> Viewers { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>>();
+
+    /// <summary>Viewer key → when (Unix seconds) their impressions were forgotten; kept for the frequency horizon.</summary>
+    public IReadOnlyDictionary<string, long> Forgotten { get; init; } = new Dictionary<string, long>();
 
     [JsonPropertyName("ttl")]
     public int? TimeToLive { get; init; }
@@ -231,6 +263,7 @@ public sealed record SignalDocument
 [JsonSerializable(typeof(DecisionPageDocument))]
 [JsonSerializable(typeof(ModelStateDocument))]
 [JsonSerializable(typeof(ProfileDocument))]
+[JsonSerializable(typeof(FrequencyBucketDocument))]
 [JsonSerializable(typeof(CampaignDocument))]
 [JsonSerializable(typeof(SignalDocument))]
 public sealed partial class ServingJsonContext : JsonSerializerContext;

@@ -51,11 +51,21 @@ public sealed class ServingOptions
     public int ViewerCacheSize { get; set; } = 200_000;
 
     /// <summary>
-    /// How often viewers' new impressions are written to their profiles: one write per active viewer per
-    /// interval, and the delay before other instances (and a restarted one) count them in frequency caps.
+    /// How often viewers' new impressions are written to their frequency buckets: one read and one write
+    /// per bucket with new impressions per interval, and the delay before other instances (and a
+    /// restarted one) count them in frequency caps.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ViewerFlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Buckets that viewers' recent impressions are stored in (docs/decisions/0011): at most this many
+    /// writes per flush interval. A bucket document holds ~250 bytes per viewer with impressions in the
+    /// last 30 days and Cosmos allows 2 MB, so 1,024 buckets hold about eight million such viewers;
+    /// raise it for more. Changing it re-buckets viewers, who then start from no recorded impressions.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int FrequencyBuckets { get; set; } = 1024;
 
     /// <summary>Our IAB TCF vendor id: TCF strings must grant it consent for personalized decisions (0: not registered, so TCF alone never grants it).</summary>
     [Range(0, 65535)]

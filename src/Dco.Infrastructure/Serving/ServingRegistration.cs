@@ -22,6 +22,7 @@ internal static class ServingRegistration
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SignalReader>();
         AddHosted<ServingSnapshotCache>(services);
+        services.AddSingleton<FrequencyBuckets>();
         AddHosted<ViewerStateCache>(services);
         AddHosted<DecisionLogWriter>(services);
         services.AddSingleton<DecisionRecords>();

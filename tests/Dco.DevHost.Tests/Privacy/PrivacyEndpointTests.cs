@@ -6,6 +6,7 @@ using Dco.DevHost.Tests.Learning;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Privacy;
 using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Serving.Viewers;
 using Dco.Infrastructure.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,24 @@ public sealed class PrivacyEndpointTests(LearningLoopHost fixture)
     private string UserKeyOf(string viewerId) => fixture.Host.Services.GetRequiredService<ViewerKeyRing>().Pseudonymizer.Pseudonymize(viewerId);
 
     private static string NewViewer() => "viewer-" + Guid.NewGuid().ToString("N");
+
+    private FrequencyBuckets Buckets => fixture.Host.Services.GetRequiredService<FrequencyBuckets>();
+
+    /// <summary>Stores an impression for each viewer in their frequency bucket, as serving would.</summary>
+    private async Task SeedImpressionsAsync(params string[] userKeys)
+    {
+        foreach (var userKey in userKeys)
+        {
+            var seen = new Dictionary<string, long[]> { ["headline-a|image-b"] = [DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()] };
+            await Buckets.UpdateAsync(Buckets.BucketOf(userKey), b => b with
+            {
+                Viewers = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>>(b.Viewers) { [userKey] = new Dictionary<string, IReadOnlyDictionary<string, long[]>> { ["demo"] = seen } },
+            }, CancellationToken.None);
+        }
+    }
+
+    private async Task<bool> HasImpressionsAsync(string userKey) =>
+        (await Buckets.ReadAsync(Buckets.BucketOf(userKey), CancellationToken.None))?.Viewers.ContainsKey(userKey) == true;
 
     private async Task<JsonElement> PostAsync(string route, object body, HttpStatusCode expected = HttpStatusCode.OK)
     {
@@ -34,12 +53,14 @@ public sealed class PrivacyEndpointTests(LearningLoopHost fixture)
         var viewer = NewViewer();
         var userKey = UserKeyOf(viewer);
         await fixture.Profiles.UpsertAsync(new ProfileDocument { Id = userKey, UserKey = userKey, Segments = ["sports", "high-value"], TimeToLive = 3600 });
+        await SeedImpressionsAsync(userKey);
 
         var first = await PostAsync("api/privacy/opt-out", new { viewerId = viewer });
         var second = await PostAsync("api/privacy/opt-out", new { viewerId = viewer });
 
         var profile = (await fixture.Profiles.ReadAsync(userKey, userKey))!.Value;
         Assert.Equal((true, 0), (profile.OptedOut, profile.Segments.Count));
+        Assert.False(await HasImpressionsAsync(userKey), "An opted-out viewer's recent impressions are forgotten.");
         Assert.Equal((1, 0), (first.GetProperty("profilesChanged").GetInt32(), second.GetProperty("profilesChanged").GetInt32()));
     }
 
@@ -65,6 +86,7 @@ public sealed class PrivacyEndpointTests(LearningLoopHost fixture)
         var otherKey = UserKeyOf(NewViewer());
         var campaign = await fixture.SeedCampaignAsync("camp-" + Guid.NewGuid().ToString("N")[..10]);
         await fixture.Profiles.UpsertAsync(new ProfileDocument { Id = userKey, UserKey = userKey, Segments = ["sports"], TimeToLive = 3600 });
+        await SeedImpressionsAsync(userKey, otherKey);
         // One of the viewer's decisions shares its page with another viewer's; the other has a page of its own.
         var sharedPage = Guid.CreateVersion7().ToString("N");
         var mine = new[]
@@ -87,6 +109,8 @@ public sealed class PrivacyEndpointTests(LearningLoopHost fixture)
         var second = await PostAsync("api/privacy/delete", new { viewerId = viewer });
 
         Assert.Null(await fixture.Profiles.ReadAsync(userKey, userKey));
+        Assert.False(await HasImpressionsAsync(userKey));
+        Assert.True(await HasImpressionsAsync(otherKey), "Another viewer's impressions stay.");
         var pagesOfViewer = new DocumentQuery("SELECT * FROM c WHERE ARRAY_CONTAINS(c.userKeys, @userKey)").WithParameter("@userKey", userKey);
         Assert.Empty(await ToListAsync(fixture.DecisionPages.QueryAcrossPartitionsAsync(pagesOfViewer)));
         foreach (var (record, _) in mine)

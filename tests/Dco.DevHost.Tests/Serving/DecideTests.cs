@@ -104,7 +104,7 @@ public sealed class DecideTests
     }
 
     [SkippableFact]
-    public async Task A_frequency_cap_holds_after_a_restart_because_served_impressions_are_written_to_the_profile()
+    public async Task A_frequency_cap_holds_after_a_restart_because_served_impressions_are_written_to_the_viewers_bucket()
     {
         var id = NewId();
         var capped = ServingHost.Campaign(id, [new FrequencyCapDefinition { Scope = CapScope.Campaign, MaxImpressions = 1, Window = TimeSpan.FromHours(1) }]);

@@ -32,85 +32,135 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
     {
         var (profiles, cache, time, key) = await ArrangeAsync();
         await cache.GetFactsAsync(key, CancellationToken.None);
-        await profiles.UpsertAsync(new ProfileDocument { Id = key, UserKey = key, OptedOut = true, TimeToLive = 3600 });
-        time.Advance(TimeSpan.FromSeconds(61));
+        await profiles.UpsertAsync(new ProfileDocument { Id = key, UserKey = key, Segments = ["news"], TimeToLive = 3600 }); // another system
+        time.Advance(TimeSpan.FromMinutes(5));
 
         var stale = await cache.GetFactsAsync(key, CancellationToken.None);
-        var refreshed = await Eventually.TrueAsync(async () => (await cache.GetFactsAsync(key, CancellationToken.None)).OptedOut, TimeSpan.FromSeconds(15));
+        var refreshed = await Eventually.TrueAsync(async () => (await cache.GetFactsAsync(key, CancellationToken.None)).Segments.Contains("news"), TimeSpan.FromSeconds(15));
 
-        Assert.False(stale.OptedOut);
-        Assert.True(refreshed, "The background read should have brought the opt-out in.");
+        Assert.Equal(["sports"], stale.Segments);
+        Assert.True(refreshed, "The background read should have brought the new segment in.");
     }
 
     [SkippableFact]
-    public async Task Writing_served_impressions_stores_them_and_refreshes_the_facts_from_the_profile()
+    public async Task Served_impressions_are_written_to_the_viewers_bucket_and_not_to_the_profile()
     {
         var (profiles, cache, _, key) = await ArrangeAsync();
         await cache.GetFactsAsync(key, CancellationToken.None);
-        cache.RecordServed(key, "camp-1", ["headline-a", "image-b"], "headline-a+image-b");
-        await profiles.PatchAsync(key, key, new DocumentPatch().Set("/optedOut", true)); // on another instance
-
-        await cache.FlushAsync(CancellationToken.None);
-        var facts = await cache.GetFactsAsync(key, CancellationToken.None); // still within the facts lifetime
-
-        Assert.True(facts.OptedOut);
-        var stored = (await profiles.ReadAsync(key, key))!.Value;
-        Assert.True(stored.OptedOut);
-        Assert.Single(stored.Frequency["camp-1"].Campaign);
-        Assert.Equal(["headline-a", "image-b"], stored.Frequency["camp-1"].Assets.Keys.Order());
-    }
-
-    [SkippableFact]
-    public async Task A_new_viewers_first_write_creates_the_profile()
-    {
-        var (profiles, cache, _, key) = await ArrangeAsync(withProfile: false);
-        var facts = await cache.GetFactsAsync(key, CancellationToken.None);
-        cache.RecordServed(key, "camp-1", ["headline-a"], "headline-a");
+        cache.RecordServed(key, "camp-1", ["headline-a", "image-b"], "headline-a|image-b");
 
         await cache.FlushAsync(CancellationToken.None);
 
-        Assert.Equal((true, false), (facts.Known, facts.OptedOut));
-        var stored = (await profiles.ReadAsync(key, key))!.Value;
-        Assert.Single(stored.Frequency["camp-1"].Campaign);
-        Assert.True(stored.TimeToLive > 0);
+        var stored = (await buckets.ReadAsync(buckets.BucketOf(key), CancellationToken.None))!.Viewers[key]["camp-1"];
+        Assert.Equal(["headline-a|image-b"], stored.Keys);
+        Assert.Single(stored["headline-a|image-b"]);
+        Assert.Empty((await profiles.ReadAsync(key, key))!.Value.Frequency);
     }
 
     [SkippableFact]
-    public async Task A_profile_created_elsewhere_after_a_viewer_was_read_as_new_keeps_its_fields()
+    public async Task Impressions_a_profile_held_before_buckets_still_count()
     {
-        var (profiles, cache, _, key) = await ArrangeAsync(withProfile: false);
+        var (profiles, cache, time, key) = await ArrangeAsync();
+        var seen = time.GetUtcNow().AddHours(-1);
+        await profiles.UpsertAsync(new ProfileDocument
+        {
+            Id = key,
+            UserKey = key,
+            TimeToLive = 3600,
+            Frequency = new Dictionary<string, CampaignFrequencyDocument>
+            {
+                ["camp-1"] = new()
+                {
+                    Campaign = [seen],
+                    Assets = new Dictionary<string, IReadOnlyList<DateTimeOffset>> { ["headline-a"] = [seen], ["image-b"] = [seen] },
+                    Combinations = new Dictionary<string, IReadOnlyList<DateTimeOffset>> { ["headline-a|image-b"] = [seen] },
+                },
+            },
+        });
+
+        await cache.GetFactsAsync(key, CancellationToken.None);
+
+        var frequency = cache.FrequencyOf(key, "camp-1");
+        Assert.Single(frequency.CampaignImpressions);
+        Assert.Equal(["headline-a", "image-b"], frequency.Assets.Select(a => a.Key).Order());
+        Assert.Equal(["headline-a|image-b"], frequency.Combinations.Select(c => c.Key));
+    }
+
+    [SkippableFact]
+    public async Task Viewers_of_one_bucket_are_written_together_and_a_new_instance_reads_the_bucket_once_for_all_of_them()
+    {
+        var (_, cache, time, first) = await ArrangeAsync(withProfile: false, bucketCount: 1);
+        var viewers = Enumerable.Range(0, 20).Select(_ => "viewer-" + Guid.NewGuid().ToString("N")).Prepend(first).ToList();
+        foreach (var viewer in viewers)
+        {
+            await cache.GetFactsAsync(viewer, CancellationToken.None);
+            cache.RecordServed(viewer, "camp-1", ["headline-a"], "headline-a");
+        }
+
+        await cache.FlushAsync(CancellationToken.None);
+        var written = (await buckets.ReadAsync(0, CancellationToken.None))!;
+        var restarted = NewCache(time, bucketCount: 1);
+        await restarted.GetFactsAsync(first, CancellationToken.None); // reads the bucket, for every viewer in it
+        await buckets.UpdateAsync(0, b => b with { Viewers = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>>() }, CancellationToken.None);
+
+        Assert.All(viewers, v => Assert.Single(written.Viewers[v]["camp-1"]["headline-a"]));
+        foreach (var viewer in viewers)
+        {
+            await restarted.GetFactsAsync(viewer, CancellationToken.None); // the bucket is not read again (emptied above)
+            Assert.Single(restarted.FrequencyOf(viewer, "camp-1").CampaignImpressions);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Two_instances_serving_one_viewer_both_count_and_writing_again_counts_nothing_twice()
+    {
+        var (_, one, time, key) = await ArrangeAsync(bucketCount: 4);
+        var other = NewCache(time, bucketCount: 4);
+        await one.GetFactsAsync(key, CancellationToken.None);
+        await other.GetFactsAsync(key, CancellationToken.None);
+        one.RecordServed(key, "camp-1", ["headline-a"], "headline-a");
+        time.Advance(TimeSpan.FromSeconds(2));
+        other.RecordServed(key, "camp-1", ["headline-b"], "headline-b");
+        other.RecordServed(key, "camp-2", ["headline-c"], "headline-c");
+
+        await one.FlushAsync(CancellationToken.None);
+        await other.FlushAsync(CancellationToken.None); // merges the first instance's impression before writing
+        time.Advance(TimeSpan.FromSeconds(2));
+        one.RecordServed(key, "camp-2", ["headline-c"], "headline-c");
+        await one.FlushAsync(CancellationToken.None); // merges the second's, writes its own again
+
+        var stored = (await buckets.ReadAsync(buckets.BucketOf(key), CancellationToken.None))!.Viewers[key];
+        Assert.Equal(["headline-a", "headline-b"], stored["camp-1"].Keys.Order());
+        Assert.Equal(2, stored["camp-2"]["headline-c"].Length);
+        var merged = one.FrequencyOf(key, "camp-1");
+        Assert.Equal(2, merged.CampaignImpressions.Count);
+        Assert.Equal(["headline-a", "headline-b"], merged.Assets.Select(a => a.Key).Order());
+        Assert.Equal(2, one.FrequencyOf(key, "camp-2").CampaignImpressions.Count);
+    }
+
+    [SkippableFact]
+    public async Task A_viewer_forgotten_on_another_instance_is_dropped_here_and_never_written_back()
+    {
+        var (_, cache, _, key) = await ArrangeAsync(bucketCount: 4);
         await cache.GetFactsAsync(key, CancellationToken.None);
         cache.RecordServed(key, "camp-1", ["headline-a"], "headline-a");
-        await profiles.CreateAsync(new ProfileDocument { Id = key, UserKey = key, OptedOut = true, Segments = ["news"], TimeToLive = 3600 }); // another instance
+        await cache.FlushAsync(CancellationToken.None);
+        cache.RecordServed(key, "camp-1", ["headline-a"], "headline-a"); // pending when the viewer is deleted elsewhere
 
+        Assert.True(await buckets.ForgetAsync(key, CancellationToken.None));
         await cache.FlushAsync(CancellationToken.None);
 
-        var stored = (await profiles.ReadAsync(key, key))!.Value;
-        Assert.True(stored.OptedOut);
-        Assert.Equal(["news"], stored.Segments);
-        Assert.Single(stored.Frequency["camp-1"].Campaign);
-        Assert.True((await cache.GetFactsAsync(key, CancellationToken.None)).OptedOut, "The write's answer refreshes the facts.");
-    }
-
-    [SkippableFact]
-    public async Task A_profile_gone_since_it_was_read_is_created_again_with_the_frequency()
-    {
-        var (profiles, cache, _, key) = await ArrangeAsync();
-        await cache.GetFactsAsync(key, CancellationToken.None);
-        cache.RecordServed(key, "camp-1", ["headline-a"], "headline-a");
-        await profiles.DeleteAsync(key, key); // expired meanwhile
-
-        await cache.FlushAsync(CancellationToken.None);
-
-        var stored = (await profiles.ReadAsync(key, key))!.Value;
-        Assert.Single(stored.Frequency["camp-1"].Campaign);
-        Assert.Empty(stored.Segments);
+        var stored = (await buckets.ReadAsync(buckets.BucketOf(key), CancellationToken.None))!;
+        Assert.False(stored.Viewers.ContainsKey(key));
+        Assert.True(stored.Forgotten.ContainsKey(key));
+        Assert.Empty(cache.FrequencyOf(key, "camp-1").CampaignImpressions);
+        Assert.False(await buckets.ForgetAsync(key, CancellationToken.None), "Forgetting again finds nothing.");
     }
 
     [SkippableFact]
     public async Task A_change_is_written_in_the_last_quarter_of_the_flush_interval()
     {
-        var (profiles, cache, time, key) = await ArrangeAsync();
+        var (_, cache, time, key) = await ArrangeAsync();
         await cache.GetFactsAsync(key, CancellationToken.None);
         await cache.StartAsync(CancellationToken.None);
         try
@@ -122,15 +172,13 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
             }
 
             await Task.Delay(300);
-            Assert.False((await profiles.ReadAsync(key, key))!.Value.Frequency.ContainsKey("camp-1"), "Not written before three quarters of the interval.");
+            Assert.False(await WrittenAsync(key), "Not written before three quarters of the interval.");
             for (var second = 22; second < 31; second++)
             {
                 time.Advance(TimeSpan.FromSeconds(1));
             }
 
-            Assert.True(
-                await Eventually.TrueAsync(async () => (await profiles.ReadAsync(key, key))!.Value.Frequency.ContainsKey("camp-1"), TimeSpan.FromSeconds(10)),
-                "Written within one interval (30 s) of the change.");
+            Assert.True(await Eventually.TrueAsync(() => WrittenAsync(key), TimeSpan.FromSeconds(10)), "Written within one interval (30 s) of the change.");
         }
         finally
         {
@@ -138,9 +186,15 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
         }
     }
 
-    private async Task<(CosmosDocumentStore<ProfileDocument> Profiles, ViewerStateCache Cache, FakeTimeProvider Time, string Key)> ArrangeAsync(bool withProfile = true)
+    private FrequencyBuckets buckets = null!;
+    private CosmosStores stores = null!;
+
+    private async Task<bool> WrittenAsync(string key) =>
+        (await buckets.ReadAsync(buckets.BucketOf(key), CancellationToken.None))?.Viewers.ContainsKey(key) == true;
+
+    private async Task<(CosmosDocumentStore<ProfileDocument> Profiles, ViewerStateCache Cache, FakeTimeProvider Time, string Key)> ArrangeAsync(bool withProfile = true, int bucketCount = 1024)
     {
-        var stores = (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();
+        stores = (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();
         var profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
         var key = "viewer-" + Guid.NewGuid().ToString("N");
         if (withProfile)
@@ -150,7 +204,14 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
 
         // Fake time: the read budget never runs out, so the first read is always waited for.
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var cache = new ViewerStateCache(stores, time, Options.Create(new ServingOptions()), NullLogger<ViewerStateCache>.Instance);
-        return (profiles, cache, time, key);
+        return (profiles, NewCache(time, bucketCount), time, key);
+    }
+
+    /// <summary>One instance of the cache; several over the same store behave like instances of the app.</summary>
+    private ViewerStateCache NewCache(FakeTimeProvider time, int bucketCount)
+    {
+        var options = Options.Create(new ServingOptions { FrequencyBuckets = bucketCount });
+        buckets = new FrequencyBuckets(stores, time, options);
+        return new ViewerStateCache(stores, buckets, time, options, NullLogger<ViewerStateCache>.Instance);
     }
 }

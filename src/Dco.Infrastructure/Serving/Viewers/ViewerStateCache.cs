@@ -20,30 +20,36 @@ public sealed record ViewerFacts(bool Known, bool OptedOut, IReadOnlyList<string
 }
 
 /// <summary>
-/// Per-viewer state on the hot path (docs/decisions/0008-serving-hot-path.md): profile facts and
-/// recent impressions live in memory, keyed by pseudonymous viewer key. A miss costs one point read
-/// of the viewer's profile within <see cref="ServingOptions.ProfileReadBudget"/>; served impressions are
-/// counted in memory at once (so caps hold between two requests of the same viewer) and written
-/// behind to the profile, patching only this campaign's frequency so concurrent opt-outs are kept.
+/// Per-viewer state on the hot path (docs/decisions/0008-serving-hot-path.md, 0011-frequency-buckets.md):
+/// profile facts and recent impressions live in memory, keyed by pseudonymous viewer key. A miss costs
+/// one point read of the viewer's profile (and of their frequency bucket, when this instance has not
+/// read it for a minute), within <see cref="ServingOptions.ProfileReadBudget"/>. Served impressions are
+/// counted in memory at once (so caps hold between two requests of the same viewer) and written behind
+/// to the viewers' frequency buckets: one read and one conditional write per bucket with news per flush
+/// interval, merged with what other instances wrote, however many viewers were served.
 /// </summary>
-public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider time, IOptions<ServingOptions> options, ILogger<ViewerStateCache> logger) : BackgroundService, IViewerStateListener
+public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBuckets buckets, TimeProvider time, IOptions<ServingOptions> options, ILogger<ViewerStateCache> logger) : BackgroundService, IViewerStateListener
 {
-    private static readonly TimeSpan FactsLifetime = TimeSpan.FromSeconds(60);
+    // Opt-outs and deletions made through our API reach every instance through the viewer's bucket
+    // (FrequencyBuckets.ForgetAsync) within a flush interval; re-reading the profile only brings in
+    // segments other systems wrote, so it is done every few minutes, not on every flush.
+    private static readonly TimeSpan FactsLifetime = TimeSpan.FromMinutes(5);
 
-    private static readonly TimeSpan FrequencyHorizon = TimeSpan.FromDays(30);
-    // Due writes are started every 10 ms, so they reach Cosmos as a steady trickle: each write costs the
-    // host a few hundred µs of CPU, and a second's worth started at once (a thousand or more with tens
-    // of thousands of active viewers) queued decides behind it for tens of milliseconds.
+    // A bucket is read again on a miss of one of its viewers once this old: impressions other instances
+    // wrote meanwhile are counted for viewers new to this instance.
+    private static readonly TimeSpan BucketLifetime = TimeSpan.FromSeconds(60);
+
+    // Due buckets are started every 10 ms, so their writes reach Cosmos as a steady trickle rather than
+    // a burst that queues decides behind it.
     private static readonly TimeSpan FlushCheckInterval = TimeSpan.FromMilliseconds(10);
     private const int FlushParallelism = 4;
     private const int MaxImpressionsKept = 64;
 
     private readonly CosmosDocumentStore<ProfileDocument> profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    // Pending profile writes: "{userKey}\n{campaignId}" → when it is due to be written (UTC ticks).
-    private readonly ConcurrentDictionary<string, long> dirty = new(StringComparer.Ordinal);
-    // The same keys by due time, so a tick takes what is due without scanning every pending viewer.
-    private readonly PriorityQueue<string, long> schedule = new();
+    private readonly ConcurrentDictionary<int, BucketState> bucketStates = new();
+    // Buckets with unwritten impressions by due time (UTC ticks), so a tick takes what is due without scanning.
+    private readonly PriorityQueue<int, long> schedule = new();
     private readonly Lock scheduleLock = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<ViewerFacts>>> reads = new(StringComparer.Ordinal);
     private static readonly TimeSpan BackgroundReadTimeout = TimeSpan.FromSeconds(5);
@@ -93,17 +99,26 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 
     private Task<ViewerFacts> Read(string userKey) => reads.GetOrAdd(userKey, key => new Lazy<Task<ViewerFacts>>(() => LoadAsync(key))).Value;
 
+    /// <summary>Reads the profile and, unless read recently, the viewer's frequency bucket, at the same time.</summary>
     private async Task<ViewerFacts> LoadAsync(string userKey)
     {
+        var started = time.GetUtcNow();
         try
         {
             using var timeout = new CancellationTokenSource(BackgroundReadTimeout);
+            var bucket = RefreshBucketAsync(buckets.BucketOf(userKey), timeout.Token);
             var profile = (await profiles.ReadAsync(userKey, userKey, timeout.Token))?.Value;
+            await bucket;
             var facts = profile is null ? ViewerFacts.New : ViewerFacts.Of(profile);
             var now = time.GetUtcNow();
-            var fresh = entries.AddOrUpdate(userKey, _ => Entry.From(profile, facts, now), (_, old) => old.WithFacts(facts, now));
+            var fresh = entries.GetOrAdd(userKey, _ => new Entry(started));
+            lock (fresh)
+            {
+                fresh.WithFacts(facts, now);
+                fresh.AbsorbLegacy(profile?.Frequency, now - FrequencyBuckets.Horizon); // written by versions before 0011
+            }
+
             fresh.LastUsed = now;
-            fresh.ProfileExists = profile is not null;
             TrimIfNeeded();
             return facts;
         }
@@ -117,6 +132,67 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
         finally
         {
             reads.TryRemove(userKey, out _);
+        }
+    }
+
+    /// <summary>Reads the bucket when this instance has not read or written it within <see cref="BucketLifetime"/>; concurrent misses share one read.</summary>
+    private Task RefreshBucketAsync(int bucket, CancellationToken cancellationToken)
+    {
+        var state = bucketStates.GetOrAdd(bucket, _ => new BucketState());
+        lock (state)
+        {
+            if (state.Reading is { IsCompleted: false } reading)
+            {
+                return reading;
+            }
+
+            if (state.ReadAt > time.GetUtcNow() - BucketLifetime)
+            {
+                return Task.CompletedTask;
+            }
+
+            return state.Reading = ReadBucketAsync(bucket, state, cancellationToken);
+        }
+    }
+
+    private async Task ReadBucketAsync(int bucket, BucketState state, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        var document = await buckets.ReadAsync(bucket, cancellationToken);
+        if (document is not null)
+        {
+            Absorb(document, started);
+        }
+
+        lock (state)
+        {
+            state.ReadAt = started;
+        }
+    }
+
+    /// <summary>
+    /// Takes in a bucket as stored: viewers forgotten since this instance started holding them are dropped
+    /// (opt-out or deletion on any instance); everyone else's impressions are merged with the ones held
+    /// here, and viewers not held yet get an entry, so their first request needs no bucket read.
+    /// </summary>
+    private void Absorb(FrequencyBucketDocument document, DateTimeOffset readStarted)
+    {
+        foreach (var (userKey, forgottenAt) in document.Forgotten)
+        {
+            if (entries.TryGetValue(userKey, out var held) && held.Since.ToUnixTimeSeconds() <= forgottenAt)
+            {
+                Forget(userKey);
+            }
+        }
+
+        var horizon = time.GetUtcNow() - FrequencyBuckets.Horizon;
+        foreach (var (userKey, campaigns) in document.Viewers)
+        {
+            var entry = entries.GetOrAdd(userKey, _ => new Entry(readStarted));
+            lock (entry)
+            {
+                entry.Absorb(campaigns, horizon);
+            }
         }
     }
 
@@ -134,11 +210,14 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
         }
     }
 
-    /// <summary>Counts a served creative for the viewer's frequency caps and schedules the profile write.</summary>
+    /// <summary>
+    /// Counts a served creative for the viewer's frequency caps and schedules the bucket's write.
+    /// <paramref name="combinationKey"/> is the asset ids joined by <c>|</c> (<c>Decision.CombinationKey</c>).
+    /// </summary>
     public void RecordServed(string userKey, string campaignId, IReadOnlyList<string> assetIds, string combinationKey)
     {
         var now = time.GetUtcNow();
-        var entry = entries.GetOrAdd(userKey, _ => Entry.From(null, ViewerFacts.New, DateTimeOffset.MinValue));
+        var entry = entries.GetOrAdd(userKey, _ => new Entry(now));
         lock (entry)
         {
             if (!entry.Frequency.TryGetValue(campaignId, out var frequency))
@@ -147,27 +226,33 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
                 entry.Frequency[campaignId] = frequency;
             }
 
-            frequency.Record(now, assetIds, combinationKey, now - FrequencyHorizon);
+            frequency.Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon);
         }
 
-        Schedule(userKey + "\n" + campaignId, DueAfter(now));
-    }
-
-    private void Schedule(string key, long due)
-    {
-        if (dirty.TryAdd(key, due))
+        var bucket = buckets.BucketOf(userKey);
+        var state = bucketStates.GetOrAdd(bucket, _ => new BucketState());
+        long due;
+        lock (state)
         {
-            lock (scheduleLock)
+            state.Unwritten.Add(userKey);
+            if (state.Due is not null)
             {
-                schedule.Enqueue(key, due);
+                return;
             }
+
+            state.Due = due = DueAfter(now);
+        }
+
+        lock (scheduleLock)
+        {
+            schedule.Enqueue(bucket, due);
         }
     }
 
     /// <summary>
     /// When a change made at <paramref name="changedAt"/> is written: at a random point in the last quarter
-    /// of the flush interval, so a change is never older than the interval when written, and viewers who
-    /// arrive together (a restart, a traffic spike, a load test) are not all written in the same second
+    /// of the flush interval, so a change is never older than the interval when written, and buckets that
+    /// get news together (a restart, a traffic spike, a load test) are not all written in the same second
     /// one interval later, but spread over a quarter interval, and further apart each cycle.
     /// </summary>
     private long DueAfter(DateTimeOffset changedAt)
@@ -180,13 +265,16 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
     public void Forget(string userKey)
     {
         entries.TryRemove(userKey, out _);
-        foreach (var key in dirty.Keys.Where(k => k.StartsWith(userKey + "\n", StringComparison.Ordinal)))
+        if (bucketStates.TryGetValue(buckets.BucketOf(userKey), out var state))
         {
-            dirty.TryRemove(key, out _);
+            lock (state)
+            {
+                state.Unwritten.Remove(userKey);
+            }
         }
     }
 
-    /// <summary>Writes every pending frequency change to the profiles (also called on shutdown).</summary>
+    /// <summary>Writes every pending frequency change to the buckets (also called on shutdown).</summary>
     public Task FlushAsync(CancellationToken cancellationToken) => FlushAsync(long.MaxValue, cancellationToken);
 
     /// <summary>Writes the changes that are due (<see cref="DueAfter"/>).</summary>
@@ -194,85 +282,119 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
 
     private async Task FlushAsync(long dueBy, CancellationToken cancellationToken)
     {
-        List<string>? keys = null;
+        List<int>? due = null;
         lock (scheduleLock)
         {
-            while (schedule.TryPeek(out _, out var due) && due <= dueBy)
+            while (schedule.TryPeek(out _, out var at) && at <= dueBy)
             {
-                (keys ??= []).Add(schedule.Dequeue());
+                (due ??= []).Add(schedule.Dequeue());
             }
         }
 
-        if (keys is null)
+        if (due is null)
         {
             return;
         }
 
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = FlushParallelism, CancellationToken = cancellationToken }, async (key, token) =>
-        {
-            if (!dirty.TryRemove(key, out _))
-            {
-                return;
-            }
-
-            var separator = key.IndexOf('\n', StringComparison.Ordinal);
-            var userKey = key[..separator];
-            var campaignId = key[(separator + 1)..];
-            if (!entries.TryGetValue(userKey, out var entry))
-            {
-                return; // forgotten meanwhile
-            }
-
-            CampaignFrequencyDocument document;
-            lock (entry)
-            {
-                document = entry.Frequency[campaignId].ToDocument();
-            }
-
-            try
-            {
-                await WriteAsync(userKey, campaignId, entry, document, token);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Schedule(key, DueAfter(time.GetUtcNow())); // retried within an interval
-                LogFlushFailed(logger, ex);
-            }
-        });
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = FlushParallelism, CancellationToken = cancellationToken }, WriteBucketAsync);
     }
 
     /// <summary>
-    /// Patches the campaign's frequency into the profile, or creates the profile when it is missing: at
-    /// once when the viewer's read found none (a new viewer costs one write, not a failed patch and a
-    /// create), else when the patch finds none. The write answers with the whole profile, which
-    /// refreshes the viewer's facts: a viewer served often needs no separate re-read.
+    /// Merges the bucket as stored into memory (others' impressions, forgotten viewers), then writes this
+    /// instance's viewers with news, whose entries now hold both; again from a fresh read when another
+    /// instance wrote the bucket meanwhile. What fails to write is kept and tried again within an interval.
     /// </summary>
-    private async Task WriteAsync(string userKey, string campaignId, Entry entry, CampaignFrequencyDocument frequency, CancellationToken token)
+    private async ValueTask WriteBucketAsync(int bucket, CancellationToken cancellationToken)
     {
-        var patch = new DocumentPatch().Set($"/frequency/{campaignId}", frequency);
-        var written = entry.ProfileExists == false
-            ? new WriteResult<ProfileDocument>(WriteStatus.NotFound, null)
-            : await profiles.PatchAsync(userKey, userKey, patch, cancellationToken: token);
-        if (written.Status == WriteStatus.NotFound)
+        var state = bucketStates[bucket];
+        string[] unwritten;
+        lock (state)
         {
-            written = await profiles.CreateAsync(
-                new ProfileDocument
-                {
-                    Id = userKey,
-                    UserKey = userKey,
-                    Frequency = new Dictionary<string, CampaignFrequencyDocument> { [campaignId] = frequency },
-                    TimeToLive = (int)FrequencyHorizon.TotalSeconds * 3,
-                },
-                token);
-            if (written.Status == WriteStatus.AlreadyExists)
+            unwritten = [.. state.Unwritten];
+            state.Unwritten.Clear();
+            state.Due = null;
+        }
+
+        if (unwritten.Length == 0)
+        {
+            return;
+        }
+
+        var started = time.GetUtcNow();
+        try
+        {
+            StoredDocument<FrequencyBucketDocument>? last;
+            lock (state)
             {
-                written = await profiles.PatchAsync(userKey, userKey, patch, cancellationToken: token);
+                last = state.Written;
+            }
+
+            var written = await buckets.UpdateAsync(bucket, (stored, read) =>
+            {
+                if (read)
+                {
+                    Absorb(stored, started); // others' impressions and forgotten viewers; our own last write is in memory already
+                }
+
+                var viewers = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>>(stored.Viewers, StringComparer.Ordinal);
+                foreach (var userKey in unwritten)
+                {
+                    if (entries.TryGetValue(userKey, out var entry)) // else forgotten meanwhile
+                    {
+                        lock (entry)
+                        {
+                            viewers[userKey] = entry.ToStored();
+                        }
+                    }
+                }
+
+                var now = time.GetUtcNow();
+                RemoveExpired(viewers, (now - FrequencyBuckets.Horizon).ToUnixTimeSeconds());
+                return stored with { Viewers = viewers, Forgotten = FrequencyBuckets.Pruned(stored.Forgotten, now) };
+            }, last, cancellationToken);
+            lock (state)
+            {
+                state.ReadAt = started;
+                state.Written = written.ETag.Length > 0 ? written : null;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFlushFailed(logger, ex);
+            var retryAt = DueAfter(time.GetUtcNow());
+            lock (state)
+            {
+                state.Unwritten.UnionWith(unwritten.Where(entries.ContainsKey));
+                if (state.Due is not null)
+                {
+                    return;
+                }
+
+                state.Due = retryAt;
+            }
+
+            lock (scheduleLock)
+            {
+                schedule.Enqueue(bucket, retryAt);
+            }
+        }
+    }
+
+    /// <summary>Drops viewers of the bucket whose latest impression is past the horizon (older times of live viewers go when they are next written; lists are in time order).</summary>
+    private static void RemoveExpired(Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>> viewers, long oldestSecond)
+    {
+        List<string>? expired = null;
+        foreach (var (userKey, campaigns) in viewers)
+        {
+            if (!campaigns.Values.Any(combinations => combinations.Values.Any(times => times.Length > 0 && times[^1] >= oldestSecond)))
+            {
+                (expired ??= []).Add(userKey);
             }
         }
 
-        if (written.Document?.Value is { } profile)
+        foreach (var userKey in expired ?? [])
         {
-            entry.WithFacts(ViewerFacts.Of(profile), time.GetUtcNow()).ProfileExists = true;
+            viewers.Remove(userKey);
         }
     }
 
@@ -307,48 +429,91 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             return;
         }
 
-        // Drop the least recently used tenth; their profiles keep what was flushed.
+        // Drop the least recently used tenth that has nothing unwritten; the buckets keep what was written.
         foreach (var (key, _) in entries.OrderBy(e => e.Value.LastUsed).Take(Math.Max(1, limit / 10)).ToList())
         {
-            if (!dirty.Keys.Any(k => k.StartsWith(key + "\n", StringComparison.Ordinal)))
+            var state = bucketStates.GetValueOrDefault(buckets.BucketOf(key));
+            var unwritten = false;
+            if (state is not null)
+            {
+                lock (state)
+                {
+                    unwritten = state.Unwritten.Contains(key);
+                }
+            }
+
+            if (!unwritten)
             {
                 entries.TryRemove(key, out _);
             }
         }
     }
 
-    private sealed class Entry
+    /// <summary>What this instance knows of one bucket: viewers with unwritten impressions, when it is due, when it was last read and written.</summary>
+    private sealed class BucketState
     {
+        public HashSet<string> Unwritten { get; } = new(StringComparer.Ordinal);
+
+        public long? Due { get; set; }
+
+        public DateTimeOffset ReadAt { get; set; } = DateTimeOffset.MinValue;
+
+        public Task? Reading { get; set; }
+
+        /// <summary>This instance's last write of the bucket: the next write tries it first, without a read.</summary>
+        public StoredDocument<FrequencyBucketDocument>? Written { get; set; }
+    }
+
+    private sealed class Entry(DateTimeOffset since)
+    {
+        /// <summary>When this instance started holding the viewer: a forget recorded at or after it drops the entry.</summary>
+        public DateTimeOffset Since { get; } = since;
+
         public ViewerFacts Facts { get; private set; } = ViewerFacts.New;
 
-        public DateTimeOffset FactsReadAt { get; private set; }
+        /// <summary>When the facts were read (MinValue: never, the entry came from a bucket or a served request).</summary>
+        public DateTimeOffset FactsReadAt { get; private set; } = DateTimeOffset.MinValue;
 
         public DateTimeOffset LastUsed { get; set; }
 
-        /// <summary>Whether the viewer's profile document exists, as last seen (null: not known).</summary>
-        public bool? ProfileExists { get; set; }
-
         public Dictionary<string, CampaignFrequency> Frequency { get; } = new(StringComparer.Ordinal);
 
-        public static Entry From(ProfileDocument? profile, ViewerFacts facts, DateTimeOffset readAt)
-        {
-            var entry = new Entry { Facts = facts, FactsReadAt = readAt };
-            if (profile is not null)
-            {
-                foreach (var (campaignId, document) in profile.Frequency)
-                {
-                    entry.Frequency[campaignId] = CampaignFrequency.From(document);
-                }
-            }
-
-            return entry;
-        }
-
-        public Entry WithFacts(ViewerFacts facts, DateTimeOffset readAt)
+        public void WithFacts(ViewerFacts facts, DateTimeOffset readAt)
         {
             Facts = facts;
             FactsReadAt = readAt;
-            return this;
+        }
+
+        /// <summary>Merges a bucket's impressions of the viewer into the ones held (callers hold the entry's lock).</summary>
+        public void Absorb(IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>> campaigns, DateTimeOffset horizon)
+        {
+            foreach (var (campaignId, combinations) in campaigns)
+            {
+                Campaign(campaignId).Absorb(combinations, horizon);
+            }
+        }
+
+        /// <summary>Merges impressions a profile held before they moved to buckets (each is in its combination's list).</summary>
+        public void AbsorbLegacy(IReadOnlyDictionary<string, CampaignFrequencyDocument>? campaigns, DateTimeOffset horizon)
+        {
+            foreach (var (campaignId, document) in campaigns ?? new Dictionary<string, CampaignFrequencyDocument>())
+            {
+                Campaign(campaignId).Absorb(document.Combinations.ToDictionary(c => c.Key, c => c.Value.Select(t => t.ToUnixTimeSeconds()).ToArray()), horizon);
+            }
+        }
+
+        public Dictionary<string, IReadOnlyDictionary<string, long[]>> ToStored() =>
+            Frequency.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, long[]>)f.Value.ToStored(), StringComparer.Ordinal);
+
+        private CampaignFrequency Campaign(string campaignId)
+        {
+            if (!Frequency.TryGetValue(campaignId, out var frequency))
+            {
+                frequency = new CampaignFrequency();
+                Frequency[campaignId] = frequency;
+            }
+
+            return frequency;
         }
     }
 
@@ -361,24 +526,8 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
     {
         private readonly Dictionary<string, FrequencyEntry> assets = new(StringComparer.Ordinal);
         private readonly Dictionary<string, FrequencyEntry> combinations = new(StringComparer.Ordinal);
-        private DateTimeOffset[] campaign = [];
+        private IReadOnlyList<DateTimeOffset> campaign = [];
         private ViewerFrequency? view;
-
-        public static CampaignFrequency From(CampaignFrequencyDocument document)
-        {
-            var frequency = new CampaignFrequency { campaign = [.. document.Campaign] };
-            foreach (var (key, times) in document.Assets)
-            {
-                frequency.assets[key] = new FrequencyEntry(key, [.. times]);
-            }
-
-            foreach (var (key, times) in document.Combinations)
-            {
-                frequency.combinations[key] = new FrequencyEntry(key, [.. times]);
-            }
-
-            return frequency;
-        }
 
         public void Record(DateTimeOffset now, IReadOnlyList<string> assetIds, string combinationKey, DateTimeOffset horizon)
         {
@@ -392,6 +541,33 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             view = null;
         }
 
+        /// <summary>
+        /// Merges stored impressions by combination (possibly written by another instance, possibly ones
+        /// held here already) as a union of multisets at the stored precision, one second: merging the same
+        /// bucket again changes nothing, and two instances' impressions both count. (Two impressions of one
+        /// viewer on two instances in the same second count once.) The campaign's and each asset's lists
+        /// are then rebuilt from the combinations, which hold every impression once.
+        /// </summary>
+        public void Absorb(IReadOnlyDictionary<string, long[]> stored, DateTimeOffset horizon)
+        {
+            var changed = false;
+            foreach (var (key, seconds) in stored)
+            {
+                var held = combinations.TryGetValue(key, out var entry) ? entry.Impressions : [];
+                var merged = Union(held, seconds, horizon);
+                if (!ReferenceEquals(merged, held))
+                {
+                    combinations[key] = new FrequencyEntry(key, merged);
+                    changed = true;
+                }
+            }
+
+            if (changed)
+            {
+                Rebuild(horizon);
+            }
+        }
+
         public ViewerFrequency ToViewerFrequency() => view ??= new ViewerFrequency
         {
             CampaignImpressions = campaign,
@@ -399,12 +575,82 @@ public sealed partial class ViewerStateCache(CosmosStores stores, TimeProvider t
             Combinations = [.. combinations.Values],
         };
 
-        public CampaignFrequencyDocument ToDocument() => new()
+        public Dictionary<string, long[]> ToStored() =>
+            combinations.ToDictionary(c => c.Key, c => c.Value.Impressions.Select(t => t.ToUnixTimeSeconds()).ToArray(), StringComparer.Ordinal);
+
+        /// <summary>The campaign's and each asset's lists from the combinations (asset ids joined by '|').</summary>
+        private void Rebuild(DateTimeOffset horizon)
         {
-            Campaign = campaign,
-            Assets = assets.ToDictionary(a => a.Key, a => a.Value.Impressions, StringComparer.Ordinal),
-            Combinations = combinations.ToDictionary(c => c.Key, c => c.Value.Impressions, StringComparer.Ordinal),
-        };
+            var all = new List<DateTimeOffset>();
+            var byAsset = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+            foreach (var (key, entry) in combinations)
+            {
+                all.AddRange(entry.Impressions);
+                foreach (var assetId in key.Split('|'))
+                {
+                    if (!byAsset.TryGetValue(assetId, out var times))
+                    {
+                        byAsset[assetId] = times = [];
+                    }
+
+                    times.AddRange(entry.Impressions);
+                }
+            }
+
+            campaign = Latest(all, horizon);
+            assets.Clear();
+            foreach (var (assetId, times) in byAsset)
+            {
+                assets[assetId] = new FrequencyEntry(assetId, Latest(times, horizon));
+            }
+
+            view = null;
+        }
+
+        private static DateTimeOffset[] Latest(IEnumerable<DateTimeOffset> times, DateTimeOffset horizon)
+        {
+            var kept = times.Where(t => t >= horizon).Order().ToArray();
+            return kept.Length <= MaxImpressionsKept ? kept : kept[^MaxImpressionsKept..];
+        }
+
+        /// <summary>
+        /// <paramref name="held"/> and the stored times it does not have yet (matched by Unix second, with
+        /// multiplicity), after the horizon, latest <see cref="MaxImpressionsKept"/>, in time order; the
+        /// same list when nothing is new.
+        /// </summary>
+        private static IReadOnlyList<DateTimeOffset> Union(IReadOnlyList<DateTimeOffset> held, long[] stored, DateTimeOffset horizon)
+        {
+            List<DateTimeOffset>? added = null;
+            Dictionary<long, int>? unmatched = null;
+            var oldest = horizon.ToUnixTimeSeconds();
+            foreach (var second in stored)
+            {
+                if (second < oldest)
+                {
+                    continue;
+                }
+
+                if (unmatched is null)
+                {
+                    unmatched = [];
+                    foreach (var mine in held)
+                    {
+                        unmatched[mine.ToUnixTimeSeconds()] = unmatched.GetValueOrDefault(mine.ToUnixTimeSeconds()) + 1;
+                    }
+                }
+
+                if (unmatched.TryGetValue(second, out var count) && count > 0)
+                {
+                    unmatched[second] = count - 1;
+                }
+                else
+                {
+                    (added ??= []).Add(DateTimeOffset.FromUnixTimeSeconds(second));
+                }
+            }
+
+            return added is null ? held : Latest(held.Concat(added), horizon);
+        }
 
         private static void Append(Dictionary<string, FrequencyEntry> map, string key, DateTimeOffset now, DateTimeOffset horizon) =>
             map[key] = new FrequencyEntry(key, Appended(map.TryGetValue(key, out var entry) ? entry.Impressions : [], now, horizon));
