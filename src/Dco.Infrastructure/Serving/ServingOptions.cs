@@ -60,8 +60,8 @@ public sealed class ServingOptions
 
     /// <summary>
     /// Buckets that viewers' recent impressions are stored in (docs/decisions/0011): at most this many
-    /// writes per flush interval. A bucket document holds ~250 bytes per viewer with impressions in the
-    /// last 30 days and Cosmos allows 2 MB, so 1,024 buckets hold about eight million such viewers;
+    /// writes per flush interval. A bucket document holds a few hundred bytes per viewer with impressions
+    /// in the last 30 days and Cosmos allows 2 MB, so 1,024 buckets hold about five million such viewers;
     /// raise it for more. Changing it re-buckets viewers, who then start from no recorded impressions.
     /// </summary>
     [Range(1, 1_000_000)]
