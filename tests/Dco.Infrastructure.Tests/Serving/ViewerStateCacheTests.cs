@@ -139,6 +139,27 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
     }
 
     [SkippableFact]
+    public async Task Instances_writing_one_bucket_at_the_same_time_lose_no_viewer()
+    {
+        var (_, first, time, _) = await ArrangeAsync(withProfile: false, bucketCount: 1);
+        var instances = new[] { first, NewCache(time, 1), NewCache(time, 1), NewCache(time, 1) };
+        var viewersOf = instances.Select(_ => Enumerable.Range(0, 10).Select(_ => "viewer-" + Guid.NewGuid().ToString("N")).ToList()).ToList();
+        for (var i = 0; i < instances.Length; i++)
+        {
+            foreach (var viewer in viewersOf[i])
+            {
+                await instances[i].GetFactsAsync(viewer, CancellationToken.None);
+                instances[i].RecordServed(viewer, "camp-1", ["headline-a"], "headline-a");
+            }
+        }
+
+        await Task.WhenAll(instances.Select(instance => instance.FlushAsync(CancellationToken.None)));
+
+        var stored = (await buckets.ReadAsync(0, CancellationToken.None))!.Viewers;
+        Assert.All(viewersOf.SelectMany(v => v), viewer => Assert.Single(stored[viewer]["camp-1"]["headline-a"]));
+    }
+
+    [SkippableFact]
     public async Task A_viewer_forgotten_on_another_instance_is_dropped_here_and_never_written_back()
     {
         var (_, cache, _, key) = await ArrangeAsync(bucketCount: 4);
