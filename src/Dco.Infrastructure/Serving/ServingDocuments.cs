@@ -90,7 +90,7 @@ public sealed record ProfileDocument
 /// <summary>
 /// The recent impressions of the viewers of one bucket (docs/decisions/0011): one document per bucket
 /// of pseudonymous viewer keys, shared by every instance, in <c>profiles</c> under its own partition
-/// (<c>frequency:0042</c>, which no viewer key can be). Instances write it by read, merge and
+/// (<c>frequency:00042</c>, which no viewer key can be). Instances write it by read, merge and
 /// conditional replace, so no instance's impressions overwrite another's; <see cref="Forgotten"/> lists
 /// viewers who opted out or were deleted since, so an instance still holding their impressions drops
 /// them rather than writing them back.
@@ -119,9 +119,9 @@ public sealed record FrequencyBucketDocument
 }
 
 /// <summary>
-/// A viewer's recent impressions in one campaign. Times are stored as Unix seconds (caps count over
-/// hours and days): a profile is written every flush interval while its viewer is served, and ISO 8601
-/// text made it three times larger. Profiles written with ISO 8601 times still read.
+/// A viewer's recent impressions in one campaign, as profiles held them before docs/decisions/0011 (read,
+/// no longer written). Times are Unix seconds (caps count over hours and days); profiles written with
+/// ISO 8601 times still read.
 /// </summary>
 public sealed record CampaignFrequencyDocument
 {
