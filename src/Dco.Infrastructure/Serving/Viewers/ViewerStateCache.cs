@@ -114,8 +114,13 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             var fresh = entries.GetOrAdd(userKey, _ => new Entry(started));
             lock (fresh)
             {
+                if (fresh.FactsReadAt == DateTimeOffset.MinValue)
+                {
+                    // Impressions written by versions before 0011; a refresh of the facts finds them merged already.
+                    fresh.AbsorbLegacy(profile?.Frequency, now - FrequencyBuckets.Horizon);
+                }
+
                 fresh.WithFacts(facts, now);
-                fresh.AbsorbLegacy(profile?.Frequency, now - FrequencyBuckets.Horizon); // written by versions before 0011
             }
 
             fresh.LastUsed = now;
@@ -229,18 +234,27 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             frequency.Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon);
         }
 
-        var bucket = buckets.BucketOf(userKey);
+        MarkUnwritten(buckets.BucketOf(userKey), [userKey], now);
+    }
+
+    /// <summary>Adds viewers to their bucket's unwritten ones and, unless it already is, schedules the bucket's write.</summary>
+    private void MarkUnwritten(int bucket, ReadOnlySpan<string> userKeys, DateTimeOffset changedAt)
+    {
         var state = bucketStates.GetOrAdd(bucket, _ => new BucketState());
         long due;
         lock (state)
         {
-            state.Unwritten.Add(userKey);
+            foreach (var userKey in userKeys)
+            {
+                state.Unwritten.Add(userKey);
+            }
+
             if (state.Due is not null)
             {
                 return;
             }
 
-            state.Due = due = DueAfter(now);
+            state.Due = due = DueAfter(changedAt);
         }
 
         lock (scheduleLock)
@@ -361,22 +375,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogFlushFailed(logger, ex);
-            var retryAt = DueAfter(time.GetUtcNow());
-            lock (state)
-            {
-                state.Unwritten.UnionWith(unwritten.Where(entries.ContainsKey));
-                if (state.Due is not null)
-                {
-                    return;
-                }
-
-                state.Due = retryAt;
-            }
-
-            lock (scheduleLock)
-            {
-                schedule.Enqueue(bucket, retryAt);
-            }
+            MarkUnwritten(bucket, unwritten.Where(entries.ContainsKey).ToArray(), time.GetUtcNow()); // retried within an interval
         }
     }
 
