@@ -24,10 +24,13 @@ public sealed class DecideTests
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
 
         using var response = await http.SendAsync(Decide(new { campaignId = id, viewerId = "viewer-42", consent = new { advertising = true, personalization = true }, context = new { geo = "NL-AMS", device = "mobile" } }));
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        using var body = JsonDocument.Parse(bytes);
         var root = body.RootElement;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength); // sent whole, with its length, not chunked
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
