@@ -101,7 +101,9 @@ public sealed class TrackingService(
             return new ClickResult(ClickStatus.Rejected, null, "The click token names no asset.");
         }
 
-        var decision = await decisions.FindAsync(token.DecisionId, token.CampaignId, cancellationToken);
+        // A click cannot be retried like a queued event: it may have reached another instance than the
+        // one whose decision page is still waiting to be written, so look again for a moment.
+        var decision = await decisions.FindOnceWrittenAsync(token.DecisionId, token.CampaignId, cancellationToken);
         if (decision is null)
         {
             return new ClickResult(ClickStatus.NotFound, null, "The decision behind this link is no longer stored.");

@@ -6,6 +6,7 @@ using Dco.Infrastructure.Tests.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dco.Infrastructure.Tests.Serving;
 
@@ -44,6 +45,18 @@ public sealed class DecisionIdsTests
     {
         Assert.False(DecisionIds.TryParse(candidate, out var page, out var index));
         Assert.Equal(("", -1), (page, index));
+        Assert.False(DecisionIds.TryGetPageOpenedAt(candidate, out _));
+    }
+
+    [Fact]
+    public void A_decision_id_tells_when_its_page_was_opened_to_the_millisecond()
+    {
+        var opened = new DateTimeOffset(2026, 11, 29, 6, 30, 15, 123, TimeSpan.Zero);
+        var id = DecisionIds.Format(Guid.CreateVersion7(opened).ToString("N"), 3);
+
+        Assert.True(DecisionIds.TryGetPageOpenedAt(id, out var parsed));
+        Assert.Equal(opened, parsed);
+        Assert.False(DecisionIds.TryGetPageOpenedAt(DecisionIds.Format(Guid.NewGuid().ToString("N"), 3), out _)); // version 4: no time
     }
 }
 
@@ -114,6 +127,35 @@ public sealed class DecisionPagesTests(CosmosDatabaseFixture cosmos)
 
         Assert.Equal("viewer", (await records.FindAsync(slot.DecisionId, campaign, CancellationToken.None))?.UserKey);
         Assert.Null(await records.FindAsync(slot.DecisionId, NewCampaign(), CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task A_click_lookup_waits_for_a_page_another_instance_has_not_written_yet_but_not_past_its_window()
+    {
+        var stores = await StoresAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var campaign = NewCampaign();
+        var maker = Writer(stores, clock); // the instance that decided; not started, so its page waits
+        var slot = await maker.ReserveAsync(campaign, CancellationToken.None);
+        maker.Commit(slot, Document(slot.DecisionId, campaign, "viewer"));
+        using var other = new DecisionRecords(stores, Writer(stores, clock), clock);
+
+        var lookup = other.FindOnceWrittenAsync(slot.DecisionId, campaign, CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(lookup.IsCompleted); // not stored, and the page is younger than the window: it waits
+        await maker.StartAsync(CancellationToken.None);
+        await maker.StopAsync(CancellationToken.None); // seals and writes the page
+        var found = await AdvanceUntilDoneAsync(clock, lookup);
+
+        Assert.Equal((slot.DecisionId, "viewer"), (found?.Id, found?.UserKey));
+        Assert.True(clock.GetUtcNow() < OpenedAt(slot.DecisionId) + DecisionRecords.UnwrittenWindow);
+
+        // A page that never comes is given up at the end of its window; an older one is not waited for at all.
+        var never = DecisionIds.Format(Guid.CreateVersion7(clock.GetUtcNow()).ToString("N"), 0);
+        Assert.Null(await AdvanceUntilDoneAsync(clock, other.FindOnceWrittenAsync(never, campaign, CancellationToken.None)));
+        Assert.True(clock.GetUtcNow() >= OpenedAt(never) + DecisionRecords.UnwrittenWindow);
+        var old = DecisionIds.Format(Guid.CreateVersion7(clock.GetUtcNow() - DecisionRecords.UnwrittenWindow).ToString("N"), 0);
+        Assert.Null(await other.FindOnceWrittenAsync(old, campaign, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [SkippableFact]
@@ -201,8 +243,26 @@ public sealed class DecisionPagesTests(CosmosDatabaseFixture cosmos)
 
     private async Task<CosmosStores> StoresAsync() => (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();
 
-    private static DecisionLogWriter Writer(CosmosStores stores) =>
-        new(stores, TimeProvider.System, Options.Create(new ServingOptions()), NullLogger<DecisionLogWriter>.Instance);
+    private static DecisionLogWriter Writer(CosmosStores stores, TimeProvider? time = null) =>
+        new(stores, time ?? TimeProvider.System, Options.Create(new ServingOptions()), NullLogger<DecisionLogWriter>.Instance);
+
+    private static DateTimeOffset OpenedAt(string decisionId)
+    {
+        Assert.True(DecisionIds.TryGetPageOpenedAt(decisionId, out var openedAt));
+        return openedAt;
+    }
+
+    /// <summary>Moves the fake clock on in small steps, giving real I/O time to run, until <paramref name="task"/> completes.</summary>
+    private static async Task<T> AdvanceUntilDoneAsync<T>(FakeTimeProvider clock, Task<T> task)
+    {
+        for (var step = 0; step < 400 && !task.IsCompleted; step++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(25));
+            await Task.WhenAny(task, Task.Delay(25));
+        }
+
+        return await task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 
     private static string NewCampaign() => "camp-" + Guid.NewGuid().ToString("N")[..10];
 

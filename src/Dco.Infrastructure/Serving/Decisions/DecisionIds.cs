@@ -42,4 +42,22 @@ public static class DecisionIds
         pageId = page.ToString();
         return true;
     }
+
+    /// <summary>
+    /// When the decision's page was opened, by the clock of the instance that opened it: the timestamp
+    /// of its version-7 page id. False for anything that is not a decision id or has another version.
+    /// </summary>
+    public static bool TryGetPageOpenedAt(string? decisionId, out DateTimeOffset openedAt)
+    {
+        openedAt = default;
+        if (!TryParse(decisionId, out _, out _) || decisionId![12] != '7')
+        {
+            return false;
+        }
+
+        // The first 48 bits of a version-7 GUID are Unix time in milliseconds.
+        var milliseconds = long.Parse(decisionId.AsSpan(0, 12), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        openedAt = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+        return true;
+    }
 }

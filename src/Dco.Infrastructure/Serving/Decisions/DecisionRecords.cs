@@ -11,17 +11,26 @@ namespace Dco.Infrastructure.Serving.Decisions;
 /// </summary>
 public sealed class DecisionRecords : IDisposable
 {
+    /// <summary>
+    /// How long after its page was opened a decision may still be unwritten on the instance that made
+    /// it: the page's age limit, then its write, with room for a slow write and clock skew.
+    /// </summary>
+    public static readonly TimeSpan UnwrittenWindow = DecisionLogWriter.MaxPageAge + TimeSpan.FromSeconds(1.75);
+
     private const int CachedPages = 256;
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan FirstRetryAfter = TimeSpan.FromMilliseconds(50);
 
     private readonly CosmosDocumentStore<DecisionPageDocument> pages;
     private readonly DecisionLogWriter writer;
     private readonly MemoryCache cache;
+    private readonly TimeProvider time;
 
     public DecisionRecords(CosmosStores stores, DecisionLogWriter writer, TimeProvider time)
     {
         pages = DecisionLogWriter.DecisionPageStore(stores);
         this.writer = writer;
+        this.time = time;
         cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = CachedPages, Clock = new TimeProviderClock(time) });
     }
 
@@ -51,6 +60,37 @@ public sealed class DecisionRecords : IDisposable
         }
 
         return decisions.TryGetValue(decisionId, out var decision) ? InCampaign(decision, campaignId) : null;
+    }
+
+    /// <summary>
+    /// <see cref="FindAsync"/> for a request that cannot be retried later, such as a click: while the
+    /// decision's page may still be waiting to be written by another instance (opened less than
+    /// <see cref="UnwrittenWindow"/> ago), it looks again at growing intervals until the decision is
+    /// found or the window has passed. Anything older is answered at once.
+    /// </summary>
+    public async Task<DecisionDocument?> FindOnceWrittenAsync(string decisionId, string? campaignId, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(decisionId, campaignId, cancellationToken);
+        if (found is not null || !DecisionIds.TryGetPageOpenedAt(decisionId, out var openedAt))
+        {
+            return found;
+        }
+
+        var wait = FirstRetryAfter;
+        while (found is null)
+        {
+            var left = openedAt + UnwrittenWindow - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            await Task.Delay(wait < left ? wait : left, time, cancellationToken);
+            wait *= 2;
+            found = await FindAsync(decisionId, campaignId, cancellationToken);
+        }
+
+        return found;
     }
 
     /// <summary>
