@@ -217,4 +217,45 @@ public sealed class CreativeRendererTests
                 return !inner.Contains('<', StringComparison.Ordinal) && inner.Count(c => c == '"') == 1 && !inner.Contains('\'', StringComparison.Ordinal);
             }, iter: 2_000);
     }
+
+    [Fact]
+    public void Binding_some_values_first_then_rendering_the_rest_gives_the_full_render()
+    {
+        var template = Compile(Banner + """<a href="https://shop.example/s?q={{q}}" title='{{q}}'>{{q}} {{variant}}</a>""");
+        var value = Gen.String[Gen.Char["<>\"'&=/ abc:{}é"], 0, 12];
+        var url = Gen.OneOfConst("https://cdn.example/a.webp", "https://dco.example/t?x=1&y=\"2\"", "javascript:alert(1)", "/relative");
+        Gen.Select(value, value, url, url, Gen.Int[0, (1 << 8) - 1])
+            .Sample((text, q, imageUrl, clickUrl, boundMask) =>
+            {
+                var all = Values();
+                all["headline.text"] = text;
+                all["q"] = q;
+                all["image.url"] = imageUrl;
+                all["click_url"] = clickUrl;
+                var names = all.Keys.Order(StringComparer.Ordinal).ToArray();
+                var bound = names.Where((_, i) => (boundMask & (1 << i)) != 0).ToDictionary(n => n, n => all[n], StringComparer.Ordinal);
+                var rest = names.Where(n => !bound.ContainsKey(n)).ToDictionary(n => n, n => all[n], StringComparer.Ordinal);
+
+                var full = CreativeRenderer.Render(template, all);
+                var partial = CreativeRenderer.Bind(template, bound);
+
+                // A refused value makes binding fail (the full render reports it); otherwise both renders agree.
+                return partial is null
+                    ? !full.IsSuccess && bound.Any(b => CreativeRenderer.CheckUrl(b.Value!) is not null && template.ContextsOf(b.Key).Contains(PlaceholderContext.Url))
+                    : CreativeRenderer.Render(partial, rest).Html == full.Html
+                        && partial.Placeholders.SequenceEqual(template.Placeholders.Where(rest.ContainsKey));
+            }, iter: 2_000);
+    }
+
+    [Fact]
+    public void A_bound_value_stays_literal_text_even_when_it_looks_like_a_placeholder()
+    {
+        var template = Compile("<p>{{a}}</p><p>{{b}}</p>");
+
+        var bound = CreativeRenderer.Bind(template, new Dictionary<string, string?> { ["a"] = "{{b}}" })!;
+
+        Assert.Equal(["b"], bound.Placeholders);
+        Assert.Equal("<p>{{b}}</p><p>x</p>", CreativeRenderer.Render(bound, new Dictionary<string, string?> { ["b"] = "x" }).Html);
+        Assert.Null(CreativeRenderer.Bind(template, new Dictionary<string, string?> { ["a"] = null }));
+    }
 }
