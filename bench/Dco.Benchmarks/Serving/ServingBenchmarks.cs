@@ -56,7 +56,7 @@ public class ServingBenchmarks
         classifier = new TrafficClassifier();
         consent = new ConsentEvaluator(new ConsentPolicy(755));
         gate = new RegulationGate(consent);
-        token = new TrackingToken(TrackingEventKind.Click, "0193a6f2-7c1e-7d3a-9a51-2f6e1b9c4d10", "camp-spring-2027", "combo-42", "asset-headline-3", DateTimeOffset.UtcNow.AddHours(1));
+        token = new TrackingToken(TrackingEventKind.Click, "0193a6f2-7c1e-7d3a-9a51-2f6e1b9c4d10", "camp-spring-2027", null, "asset-headline-3", DateTimeOffset.UtcNow.AddHours(1));
         signed = signer.Sign(token);
         template = CreativeRenderer.Compile("""
             <div class="dco-300x250"><a href="{{click_url}}" target="_blank" rel="noopener">

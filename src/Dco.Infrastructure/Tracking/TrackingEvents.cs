@@ -23,7 +23,10 @@ public sealed record TrackingEventDocument
     /// <summary>Clicked asset (clicks only).</summary>
     public string? AssetId { get; init; }
 
-    /// <summary>Combination from the token (impressions and clicks).</summary>
+    /// <summary>
+    /// Combination from the token: set only from v1 tokens (issued before payload v2), null on events of newer
+    /// tokens. Kept so older events read back whole; the decision record holds the combination.
+    /// </summary>
     public string? CombinationId { get; init; }
 
     public required DateTimeOffset OccurredAt { get; init; }

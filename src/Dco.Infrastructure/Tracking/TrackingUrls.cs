@@ -69,18 +69,17 @@ public sealed class TrackingUrls(TrackingKeyRing keys, IOptions<TrackingOptions>
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(baseUrl);
-        var signer = keys.Signer;
         var expires = decision.DecidedAt + options.Value.TokenLifetime;
-        var combination = Combinations.IdOf(decision.AssetIds);
         var root = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl.AbsoluteUri : baseUrl.AbsoluteUri + "/";
-
         var prefixes = Prefixes.For(root);
 
-        var impression = signer.Sign(new TrackingToken(TrackingEventKind.Impression, decision.DecisionId, decision.CampaignId, combination, null, expires), prefixes.Impression);
+        // One origin tag for the decision's impression and clicks; the combination is in the stored decision, not the tokens.
+        var tokens = keys.Signer.ForDecision(decision.DecisionId, decision.CampaignId, expires);
+        var impression = tokens.Sign(TrackingEventKind.Impression, null, prefixes.Impression);
         var clicks = new Dictionary<string, string>(decision.AssetIds.Count, StringComparer.Ordinal);
         foreach (var assetId in decision.AssetIds)
         {
-            clicks[assetId] = signer.Sign(new TrackingToken(TrackingEventKind.Click, decision.DecisionId, decision.CampaignId, combination, assetId, expires), prefixes.Click);
+            clicks[assetId] = tokens.Sign(TrackingEventKind.Click, assetId, prefixes.Click);
         }
 
         return new TrackingLinks(impression, clicks);

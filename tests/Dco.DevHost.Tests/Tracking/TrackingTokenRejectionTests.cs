@@ -55,7 +55,7 @@ public sealed class TrackingTokenRejectionTests(LearningLoopHost fixture)
     {
         LearningLoopHost.RequireEmulators();
         var signer = fixture.Host.Services.GetRequiredService<TrackingKeyRing>().Signer;
-        var token = signer.Sign(new TrackingToken(TrackingEventKind.Click, "dec-old", "camp-old", "h0+i0", "h0", DateTimeOffset.UtcNow.AddDays(-1)));
+        var token = signer.Sign(new TrackingToken(TrackingEventKind.Click, "dec-old", "camp-old", null, "h0", DateTimeOffset.UtcNow.AddDays(-1)));
 
         using var response = await fixture.Http.GetAsync($"api/t/c?t={token}");
 

@@ -44,8 +44,45 @@ public sealed class TrackingKeysAndUrlsTests
         Assert.StartsWith("https://dco.example.com/api/t/c?t=", links.ClickUrl("image-2"), StringComparison.Ordinal);
         var verified = ring.Signer.Verify(TokenOf(links.ClickUrl("image-2")), TrackingEventKind.Click);
         Assert.True(verified.IsValid);
-        Assert.Equal(("dec-1", "camp-1", "image-2", "headline-1+image-2"), (verified.Token!.DecisionId, verified.Token.CampaignId, verified.Token.AssetId, verified.Token.CombinationId));
+        Assert.Equal(("dec-1", "camp-1", "image-2"), (verified.Token!.DecisionId, verified.Token.CampaignId, verified.Token.AssetId));
+        Assert.Null(verified.Token.CombinationId);
         Assert.DoesNotContain("shop", links.ClickUrl("image-2"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_decisions_links_are_its_tokens_signed_one_by_one_without_the_combination()
+    {
+        var time = new FakeTimeProvider(Now);
+        var (urls, ring) = Build($"k1:{Secret(1)}", null, time);
+        var expires = Now + new TrackingOptions().TokenLifetime;
+
+        var links = urls.LinksFor(Record(), new Uri("https://dco.example.com/"));
+
+        Assert.Equal(
+            ring.Signer.Sign(new TrackingToken(TrackingEventKind.Impression, "dec-1", "camp-1", null, null, expires), "https://dco.example.com/api/t/i?t="),
+            links.ImpressionUrl);
+        Assert.Equal(
+            ["headline-1", "image-2"],
+            links.ClickUrls.Where(p => p.Value == ring.Signer.Sign(new TrackingToken(TrackingEventKind.Click, "dec-1", "camp-1", null, p.Key, expires), "https://dco.example.com/api/t/c?t=")).Select(p => p.Key).Order());
+    }
+
+    [Fact]
+    public void A_demo_click_url_is_192_characters()
+    {
+        var time = new FakeTimeProvider(Now);
+        var (urls, _) = Build($"local1:{Secret(1)}", null, time);
+        var decision = Record() with
+        {
+            DecisionId = "0196f7a0c1e27b3c9a4d5e6f7a8b9c0d-7",
+            CampaignId = "demo",
+            AssetIds = ["headline-rain-ready", "image-sku-rain-jacket", "cta-stay-dry", "disclaimer-legal", "background-storm"],
+        };
+
+        var url = urls.LinksFor(decision, new Uri("http://127.0.0.1:7071/")).ClickUrl("image-sku-rain-jacket");
+
+        // 32 for http://127.0.0.1:7071/api/t/c?t= and 160 for the token (payload 87 bytes: 116 characters,
+        // '.', 43 for the MAC). A v1 token also carried the 88-character combination: 311 in all.
+        Assert.Equal(192, url.Length);
     }
 
     [Fact]

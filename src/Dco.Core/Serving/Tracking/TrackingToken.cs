@@ -14,11 +14,20 @@ public enum TrackingEventKind
 /// click token (the click endpoint looks its destination up server-side); it may be null on an
 /// impression token, which covers the whole combination. <see cref="ExpiresAt"/> is kept to the second.
 /// </summary>
+/// <param name="Kind">Impression or click.</param>
+/// <param name="DecisionId">The decision the token was issued for.</param>
+/// <param name="CampaignId">The decision's campaign.</param>
+/// <param name="CombinationId">
+/// Only on tokens issued before payload v2; the stored decision holds the combination. Null on every token
+/// signed now (signing refuses one that sets it).
+/// </param>
+/// <param name="AssetId">The clicked asset; null when the token names none.</param>
+/// <param name="ExpiresAt">When the token stops being accepted (plus the verifier's clock skew).</param>
 public sealed record TrackingToken(
     TrackingEventKind Kind,
     string DecisionId,
     string CampaignId,
-    string CombinationId,
+    string? CombinationId,
     string? AssetId,
     DateTimeOffset ExpiresAt);
 

@@ -9,11 +9,21 @@ namespace Dco.Core.Serving.Tracking;
 /// Signs and verifies tracking tokens: <c>base64url(payload) "." base64url(HMAC-SHA256(key, payload))</c>.
 /// </summary>
 /// <remarks>
-/// Payload v1 (binary, big-endian): version(1) kind(1) expiresUnixSeconds(8) originTag(8), then
-/// length-prefixed UTF-8 strings (1-byte length): keyId, decisionId, campaignId, combinationId, assetId
-/// (length 0 = none). The origin tag is the first 8 bytes of HMAC(key, 'O' ‖ keyId ‖ decisionId):
-/// it lets verification tell a token we issued and someone altered (tag checks, MAC does not) from one
-/// made up from nothing (neither checks). Verification never throws on input and compares in constant time.
+/// <para>
+/// Payload v2, the one issued (binary, big-endian): version(1)=2 kind(1) expiresUnixSeconds(8) originTag(8), then
+/// length-prefixed UTF-8 strings (1-byte length): keyId, decisionId, campaignId, assetId (length 0 = none).
+/// </para>
+/// <para>
+/// Payload v1, issued before v2 and still verified: the same header with version 1, and a combinationId between
+/// campaignId and assetId. v2 leaves the combination out: the stored decision holds it, and carrying it made every URL
+/// longer by 4/3 of its length (~120 characters for a five-slot demo creative). A v1 token verifies with <see cref="TrackingToken.CombinationId"/> set; a v2 token with it null.
+/// </para>
+/// <para>
+/// The origin tag (both versions) is the first 8 bytes of HMAC(key, 'O' ‖ keyId ‖ decisionId), each with its length
+/// prefix: it lets verification tell a token we issued and someone altered (tag checks, MAC does not) from one made
+/// up from nothing (neither checks). It depends on key and decision only, so <see cref="ForDecision"/> computes it once
+/// for all of a decision's tokens. Verification never throws on input and compares in constant time.
+/// </para>
 /// </remarks>
 public sealed class TrackingTokenSigner
 {
@@ -23,17 +33,24 @@ public sealed class TrackingTokenSigner
     /// <summary>Longest UTF-8 encoding of each id in a token.</summary>
     public const int MaximumIdBytes = 200;
 
-    private const byte PayloadVersion = 1;
-    private const int HeaderLength = 1 + 1 + 8 + OriginTagLength;
-    private const int OriginTagLength = 8;
-    private const int MacLength = 32;
-    private const int MaximumPayloadLength = HeaderLength + (5 * (1 + MaximumIdBytes));
+    /// <summary>The payload version <see cref="Sign(TrackingToken)"/> and <see cref="ForDecision"/> issue.</summary>
+    internal const byte PayloadVersion = 2;
+    internal const byte LegacyPayloadVersion = 1;
+    internal const int OriginTagOffset = 1 + 1 + 8;
+    internal const int OriginTagLength = 8;
+    internal const int HeaderLength = OriginTagOffset + OriginTagLength;
+    internal const int MacLength = 32;
+
+    /// <summary>Longest v2 payload: header, then key id, decision id, campaign id and asset id.</summary>
+    internal const int MaximumPayloadLength = HeaderLength + (4 * (1 + MaximumIdBytes));
     private const byte OriginDomain = (byte)'O';
 
     private readonly SigningKeyRing keys;
     private readonly TimeProvider time;
     private readonly TimeSpan clockSkew;
 
+    /// <param name="keys">The key ring: its active key signs, every key in it verifies until retired.</param>
+    /// <param name="time">The clock expiry and key retirement are judged by.</param>
     /// <param name="clockSkew">How long past its expiry a token is still accepted (defaults to 30 s) to absorb clock drift between servers.</param>
     public TrackingTokenSigner(SigningKeyRing keys, TimeProvider time, TimeSpan? clockSkew = null)
     {
@@ -47,48 +64,55 @@ public sealed class TrackingTokenSigner
         this.clockSkew = skew;
     }
 
-    /// <summary>Signs <paramref name="token"/> with the active key. Ids must be non-empty and at most <see cref="MaximumIdBytes"/> UTF-8 bytes.</summary>
+    /// <summary>
+    /// Signs <paramref name="token"/> with the active key (payload v2). Ids must be non-empty and at most
+    /// <see cref="MaximumIdBytes"/> UTF-8 bytes; <see cref="TrackingToken.CombinationId"/> must be null.
+    /// </summary>
     public string Sign(TrackingToken token) => Sign(token, "");
 
     /// <summary>
     /// <paramref name="prefix"/> followed by the signed token, built as one string: a tracking URL such as
-    /// <c>https://host/api/t/c?t=</c> + token, without the token's own string on the way.
+    /// <c>https://host/api/t/c?t=</c> + token, without the token's own string on the way. To sign several
+    /// tokens of one decision, <see cref="ForDecision"/> is cheaper and gives the same text.
     /// </summary>
     public string Sign(TrackingToken token, string prefix)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(token);
-        if (token.Kind is not (TrackingEventKind.Impression or TrackingEventKind.Click))
+        DecisionTokenSigner.RequireSignableKind(token.Kind, nameof(token));
+        if (token.CombinationId is not null)
         {
-            throw new ArgumentException($"Cannot sign a token of kind '{token.Kind}'.", nameof(token));
+            throw new ArgumentException(
+                "CombinationId is not carried by tracking tokens since payload v2 (the stored decision holds the combination); leave it null.",
+                nameof(token));
         }
 
+        return ForDecision(token.DecisionId, token.CampaignId, token.ExpiresAt).Sign(token.Kind, token.AssetId, prefix);
+    }
+
+    /// <summary>
+    /// A signer for the tokens of one decision (its impression and each click) under the active key: the
+    /// origin tag and the decision's part of the payload are worked out here once, not once per token.
+    /// Its tokens are the same text <see cref="Sign(TrackingToken, string)"/> gives for each.
+    /// </summary>
+    /// <param name="decisionId">The decision's id; non-empty, at most <see cref="MaximumIdBytes"/> UTF-8 bytes.</param>
+    /// <param name="campaignId">The decision's campaign id; non-empty, at most <see cref="MaximumIdBytes"/> UTF-8 bytes.</param>
+    /// <param name="expiresAt">When the tokens expire (kept to the second).</param>
+    /// <exception cref="ArgumentException">An id is missing or too long.</exception>
+    public DecisionTokenSigner ForDecision(string decisionId, string campaignId, DateTimeOffset expiresAt)
+    {
         var key = keys.Active;
-        Span<byte> payload = stackalloc byte[MaximumPayloadLength];
-        payload[0] = PayloadVersion;
-        payload[1] = (byte)token.Kind;
-        BinaryPrimitives.WriteInt64BigEndian(payload[2..], token.ExpiresAt.ToUnixTimeSeconds());
+        Span<byte> head = stackalloc byte[HeaderLength + (3 * (1 + MaximumIdBytes))];
+        head[0] = PayloadVersion;
+        BinaryPrimitives.WriteInt64BigEndian(head[2..], expiresAt.ToUnixTimeSeconds());
         var length = HeaderLength;
-        var keyIdStart = length;
-        length += WriteId(payload[length..], key.Id, "key id", required: true);
-        length += WriteId(payload[length..], token.DecisionId, nameof(token.DecisionId), required: true);
+        length += WriteId(head[length..], key.Id, "key id", required: true);
+        length += WriteId(head[length..], decisionId, nameof(decisionId), required: true);
         var decisionEnd = length;
-        length += WriteId(payload[length..], token.CampaignId, nameof(token.CampaignId), required: true);
-        length += WriteId(payload[length..], token.CombinationId, nameof(token.CombinationId), required: true);
-        length += WriteId(payload[length..], token.AssetId, nameof(token.AssetId), required: false);
-        payload = payload[..length];
+        length += WriteId(head[length..], campaignId, nameof(campaignId), required: true);
 
-        IssuedOriginTag(key.Secret, payload[keyIdStart..decisionEnd], payload.Slice(10, OriginTagLength));
-        Span<byte> mac = stackalloc byte[MacLength];
-        KeyedHmac.Compute(key.Secret, payload, mac);
-
-        var payloadChars = Base64Url.GetEncodedLength(payload.Length);
-        var macChars = Base64Url.GetEncodedLength(MacLength);
-        Span<char> text = stackalloc char[payloadChars + 1 + macChars];
-        Base64Url.EncodeToChars(payload, text);
-        text[payloadChars] = '.';
-        Base64Url.EncodeToChars(mac, text[(payloadChars + 1)..]);
-        return string.Concat(prefix.AsSpan(), text);
+        OriginTag(key.Secret, head[HeaderLength..decisionEnd], head.Slice(OriginTagOffset, OriginTagLength));
+        return new DecisionTokenSigner(key.Secret, head[..length].ToArray());
     }
 
     /// <summary>Checks a token; never throws on any input.</summary>
@@ -140,8 +164,8 @@ public sealed class TrackingTokenSigner
         if (!CryptographicOperations.FixedTimeEquals(expectedMac, mac))
         {
             Span<byte> expectedTag = stackalloc byte[OriginTagLength];
-            OriginTag(key.Secret, payload[parsed.KeyIdStart..parsed.DecisionEnd], expectedTag);
-            var tagChecks = CryptographicOperations.FixedTimeEquals(expectedTag, payload.Slice(10, OriginTagLength));
+            OriginTag(key.Secret, payload[HeaderLength..parsed.DecisionEnd], expectedTag);
+            var tagChecks = CryptographicOperations.FixedTimeEquals(expectedTag, payload.Slice(OriginTagOffset, OriginTagLength));
             return new(tagChecks ? TrackingTokenStatus.Tampered : TrackingTokenStatus.Forged, KeyId: keyId);
         }
 
@@ -149,7 +173,7 @@ public sealed class TrackingTokenSigner
             (TrackingEventKind)parsed.Kind,
             Encoding.UTF8.GetString(payload[parsed.DecisionId]),
             Encoding.UTF8.GetString(payload[parsed.CampaignId]),
-            Encoding.UTF8.GetString(payload[parsed.CombinationId]),
+            parsed.CombinationId is { } combination ? Encoding.UTF8.GetString(payload[combination]) : null,
             IsEmpty(parsed.AssetId) ? null : Encoding.UTF8.GetString(payload[parsed.AssetId]),
             DateTimeOffset.FromUnixTimeSeconds(parsed.ExpiresUnixSeconds));
 
@@ -166,39 +190,7 @@ public sealed class TrackingTokenSigner
         return new(TrackingTokenStatus.Valid, claims, keyId);
     }
 
-    /// <summary>
-    /// The origin tag of a token being issued. It depends on the key and decision only, and a decision's
-    /// tokens (its impression and each click) are signed one after another on one thread: the last
-    /// tag is kept per thread, so a decision costs one tag HMAC rather than one per token.
-    /// </summary>
-    private static void IssuedOriginTag(byte[] secret, ReadOnlySpan<byte> keyAndDecision, Span<byte> destination)
-    {
-        var last = lastIssuedTag ??= new IssuedTag();
-        if (!ReferenceEquals(last.Secret, secret) || !keyAndDecision.SequenceEqual(last.KeyAndDecision.AsSpan(0, last.Length)))
-        {
-            OriginTag(secret, keyAndDecision, last.Tag);
-            last.Secret = secret;
-            keyAndDecision.CopyTo(last.KeyAndDecision);
-            last.Length = keyAndDecision.Length;
-        }
-
-        last.Tag.CopyTo(destination);
-    }
-
-    [ThreadStatic]
-    private static IssuedTag? lastIssuedTag;
-
-    private sealed class IssuedTag
-    {
-        public byte[]? Secret { get; set; }
-
-        public byte[] KeyAndDecision { get; } = new byte[2 * (1 + MaximumIdBytes)];
-
-        public int Length { get; set; }
-
-        public byte[] Tag { get; } = new byte[OriginTagLength];
-    }
-
+    /// <summary>The first <see cref="OriginTagLength"/> bytes of HMAC(key, 'O' ‖ keyAndDecision).</summary>
     private static void OriginTag(byte[] secret, ReadOnlySpan<byte> keyAndDecision, Span<byte> destination)
     {
         Span<byte> input = stackalloc byte[1 + keyAndDecision.Length];
@@ -209,7 +201,8 @@ public sealed class TrackingTokenSigner
         full[..OriginTagLength].CopyTo(destination);
     }
 
-    private static int WriteId(Span<byte> destination, string? value, string name, bool required)
+    /// <summary>Writes <paramref name="value"/> with its 1-byte length prefix; returns the bytes written.</summary>
+    internal static int WriteId(Span<byte> destination, string? value, string name, bool required)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -257,7 +250,7 @@ public sealed class TrackingTokenSigner
     private static bool TryParse(ReadOnlySpan<byte> payload, out ParsedPayload parsed)
     {
         parsed = default;
-        if (payload.Length < HeaderLength || payload[0] != PayloadVersion
+        if (payload.Length < HeaderLength || payload[0] is not (PayloadVersion or LegacyPayloadVersion)
             || payload[1] is not ((byte)TrackingEventKind.Impression or (byte)TrackingEventKind.Click))
         {
             return false;
@@ -270,7 +263,6 @@ public sealed class TrackingTokenSigner
         }
 
         var position = HeaderLength;
-        var keyIdStart = position;
         if (!TryReadId(payload, ref position, out var keyId) || !IsValidKeyId(payload[keyId])
             || !TryReadId(payload, ref position, out var decisionId) || IsEmpty(decisionId))
         {
@@ -278,15 +270,28 @@ public sealed class TrackingTokenSigner
         }
 
         var decisionEnd = position;
-        if (!TryReadId(payload, ref position, out var campaignId) || IsEmpty(campaignId)
-            || !TryReadId(payload, ref position, out var combinationId) || IsEmpty(combinationId)
-            || !TryReadId(payload, ref position, out var assetId)
-            || position != payload.Length)
+        if (!TryReadId(payload, ref position, out var campaignId) || IsEmpty(campaignId))
         {
             return false;
         }
 
-        parsed = new ParsedPayload(payload[1], expires, keyIdStart, decisionEnd, keyId, decisionId, campaignId, combinationId, assetId);
+        Range? combinationId = null;
+        if (payload[0] == LegacyPayloadVersion)
+        {
+            if (!TryReadId(payload, ref position, out var combination) || IsEmpty(combination))
+            {
+                return false;
+            }
+
+            combinationId = combination;
+        }
+
+        if (!TryReadId(payload, ref position, out var assetId) || position != payload.Length)
+        {
+            return false;
+        }
+
+        parsed = new ParsedPayload(payload[1], expires, decisionEnd, keyId, decisionId, campaignId, combinationId, assetId);
         return true;
     }
 
@@ -332,11 +337,65 @@ public sealed class TrackingTokenSigner
     private readonly record struct ParsedPayload(
         byte Kind,
         long ExpiresUnixSeconds,
-        int KeyIdStart,
         int DecisionEnd,
         Range KeyId,
         Range DecisionId,
         Range CampaignId,
-        Range CombinationId,
+        Range? CombinationId,
         Range AssetId);
+}
+
+/// <summary>
+/// Signs the tokens of one decision under one origin tag (<see cref="TrackingTokenSigner.ForDecision"/>):
+/// the key, decision, campaign and expiry are fixed and already encoded, so each token costs one HMAC.
+/// Immutable and safe to use from several threads.
+/// </summary>
+public sealed class DecisionTokenSigner
+{
+    private readonly byte[] secret;
+
+    // The v2 payload up to the asset id, origin tag included; each token sets the kind byte and appends its asset.
+    private readonly byte[] head;
+
+    internal DecisionTokenSigner(byte[] secret, byte[] head)
+    {
+        this.secret = secret;
+        this.head = head;
+    }
+
+    /// <summary><paramref name="prefix"/> followed by a signed token of this decision.</summary>
+    /// <param name="kind">Impression or click.</param>
+    /// <param name="assetId">The clicked asset (null or empty: none, as on an impression token); at most <see cref="TrackingTokenSigner.MaximumIdBytes"/> UTF-8 bytes.</param>
+    /// <param name="prefix">Text put before the token, e.g. <c>https://host/api/t/c?t=</c>; empty for the bare token.</param>
+    /// <exception cref="ArgumentException">The kind is not impression or click, or the asset id is too long.</exception>
+    public string Sign(TrackingEventKind kind, string? assetId, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        RequireSignableKind(kind, nameof(kind));
+
+        Span<byte> payload = stackalloc byte[TrackingTokenSigner.MaximumPayloadLength];
+        head.CopyTo(payload);
+        payload[1] = (byte)kind;
+        var length = head.Length + TrackingTokenSigner.WriteId(payload[head.Length..], assetId, nameof(assetId), required: false);
+        payload = payload[..length];
+
+        Span<byte> mac = stackalloc byte[TrackingTokenSigner.MacLength];
+        KeyedHmac.Compute(secret, payload, mac);
+
+        var payloadChars = Base64Url.GetEncodedLength(payload.Length);
+        var macChars = Base64Url.GetEncodedLength(TrackingTokenSigner.MacLength);
+        Span<char> text = stackalloc char[payloadChars + 1 + macChars];
+        Base64Url.EncodeToChars(payload, text);
+        text[payloadChars] = '.';
+        Base64Url.EncodeToChars(mac, text[(payloadChars + 1)..]);
+        return string.Concat(prefix.AsSpan(), text);
+    }
+
+    internal static void RequireSignableKind(TrackingEventKind kind, string parameterName)
+    {
+        if (kind is not (TrackingEventKind.Impression or TrackingEventKind.Click))
+        {
+            throw new ArgumentException($"Cannot sign a token of kind '{kind}'.", parameterName);
+        }
+    }
 }

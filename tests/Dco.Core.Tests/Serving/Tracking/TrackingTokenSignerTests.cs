@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 using CsCheck;
 using Dco.Core.Serving.Tracking;
 
@@ -12,7 +14,7 @@ public sealed class TrackingTokenSignerTests
         new(id, Enumerable.Repeat(fill, 32).ToArray(), retiredAt);
 
     private static TrackingToken Click(DateTimeOffset? expires = null) =>
-        new(TrackingEventKind.Click, "dec-0001", "camp-7", "combo-42", "asset-héadline", expires ?? Start.AddHours(1));
+        new(TrackingEventKind.Click, "dec-0001", "camp-7", null, "asset-héadline", expires ?? Start.AddHours(1));
 
     private static (TrackingTokenSigner Signer, ManualClock Clock) Signer(params SigningKey[] keys)
     {
@@ -38,7 +40,7 @@ public sealed class TrackingTokenSignerTests
     public void An_impression_token_without_asset_round_trips_with_a_null_asset()
     {
         var (signer, _) = Signer();
-        var token = new TrackingToken(TrackingEventKind.Impression, "d", "c", "combo", null, Start.AddMinutes(5));
+        var token = new TrackingToken(TrackingEventKind.Impression, "d", "c", null, null, Start.AddMinutes(5));
 
         var result = signer.Verify(signer.Sign(token));
 
@@ -295,7 +297,7 @@ public sealed class TrackingTokenSignerTests
         Gen.Select(Gen.Int[1, 2], id, id, id, Gen.Int[0, 100_000])
             .Sample((kind, decision, campaign, asset, seconds) =>
             {
-                var token = new TrackingToken((TrackingEventKind)kind, decision, campaign, asset + "-combo", asset, Start.AddSeconds(seconds));
+                var token = new TrackingToken((TrackingEventKind)kind, decision, campaign, null, asset, Start.AddSeconds(seconds));
                 return signer.Verify(signer.Sign(token)).Token == token;
             }, iter: 500);
     }
@@ -314,9 +316,9 @@ public sealed class TrackingTokenSignerTests
     [Fact]
     public void Tokens_signed_in_any_order_of_decisions_and_keys_carry_their_own_origin_tag()
     {
-        // The issuing side keeps the last origin tag per thread; whatever the order of decisions and
-        // key rings, every token must carry the tag of its own key and decision, so that altering one
-        // stays "tampered" and moving a tag to another decision stays "forged".
+        // A decision's tokens share one origin tag; whatever the order of decisions and key rings, every
+        // token must carry the tag of its own key and decision, so that altering one stays "tampered"
+        // and moving a tag to another decision stays "forged".
         var (first, _) = Signer(Key("k1", 1));
         var (second, _) = Signer(Key("k1", 2));
         var (third, _) = Signer(Key("k2", 1));
@@ -347,6 +349,174 @@ public sealed class TrackingTokenSignerTests
     }
 
     [Fact]
+    public void A_v2_token_round_trips_every_claim_without_a_combination()
+    {
+        var (signer, _) = Signer();
+        var token = new TrackingToken(TrackingEventKind.Click, "dec-0001", "camp-7", null, "asset-9", Start.AddHours(2));
+
+        var text = signer.Sign(token);
+        var result = signer.Verify(text, TrackingEventKind.Click);
+
+        Assert.Equal(2, Base64Url(text.Split('.')[0])[0]);
+        Assert.Equal(TrackingTokenStatus.Valid, result.Status);
+        Assert.Equal("k1", result.KeyId);
+        Assert.Equal(
+            (TrackingEventKind.Click, "dec-0001", "camp-7", "asset-9", Start.AddHours(2)),
+            (result.Token!.Kind, result.Token.DecisionId, result.Token.CampaignId, result.Token.AssetId, result.Token.ExpiresAt));
+        Assert.Null(result.Token.CombinationId);
+    }
+
+    [Fact]
+    public void A_v2_token_is_exactly_the_documented_layout()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var token = Click();
+
+        Assert.Equal(HandMade(2, Key("k1", 1), token, combinationId: null), signer.Sign(token));
+    }
+
+    [Fact]
+    public void A_v1_token_issued_before_v2_still_verifies_with_its_combination()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var v1 = HandMade(1, Key("k1", 1), Click(), combinationId: "headline-1+image-2");
+
+        var result = signer.Verify(v1, TrackingEventKind.Click);
+
+        Assert.Equal(TrackingTokenStatus.Valid, result.Status);
+        Assert.Equal(Click() with { CombinationId = "headline-1+image-2" }, result.Token);
+    }
+
+    [Fact]
+    public void A_v1_impression_token_without_asset_still_verifies()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var impression = Click() with { Kind = TrackingEventKind.Impression, AssetId = null };
+
+        var result = signer.Verify(HandMade(1, Key("k1", 1), impression, combinationId: "combo-42"), TrackingEventKind.Impression);
+
+        Assert.Equal(impression with { CombinationId = "combo-42" }, result.Token);
+    }
+
+    [Fact]
+    public void Changing_a_byte_after_the_origin_tag_of_a_v1_token_is_tampered()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var parts = HandMade(1, Key("k1", 1), Click(), combinationId: "headline-1+image-2").Split('.');
+        var payload = Base64Url(parts[0]);
+        // The last byte is in the asset id: the origin tag (key and decision) still checks, the MAC does not.
+        payload[^1] ^= 0x01;
+
+        Assert.Equal(TrackingTokenStatus.Tampered, signer.Verify(ToBase64Url(payload) + "." + parts[1]).Status);
+    }
+
+    [Fact]
+    public void A_v1_token_whose_decision_was_swapped_is_forged()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var genuine = Base64Url(HandMade(1, Key("k1", 1), Click(), "combo-42").Split('.')[0]);
+        var other = HandMade(1, Key("k1", 1), Click() with { DecisionId = "dec-0002" }, "combo-42").Split('.');
+        var payload = Base64Url(other[0]);
+        Array.Copy(genuine, 10, payload, 10, 8);
+
+        Assert.Equal(TrackingTokenStatus.Forged, signer.Verify(ToBase64Url(payload) + "." + other[1]).Status);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(255)]
+    public void A_correctly_signed_token_of_an_unknown_version_is_malformed(byte version)
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+
+        Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(HandMade(version, Key("k1", 1), Click(), combinationId: null)).Status);
+    }
+
+    [Fact]
+    public void A_v1_layout_under_the_v2_version_byte_is_malformed()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+
+        Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(HandMade(2, Key("k1", 1), Click(), combinationId: "combo-42")).Status);
+    }
+
+    [Fact]
+    public void Signing_refuses_a_combination_id_since_v2_does_not_carry_it()
+    {
+        var (signer, _) = Signer();
+
+        var error = Assert.Throws<ArgumentException>(() => signer.Sign(Click() with { CombinationId = "combo-42" }));
+
+        Assert.Contains("CombinationId", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tokens_of_one_decision_signed_together_are_the_tokens_signed_one_by_one()
+    {
+        var (signer, _) = Signer(Key("k1", 1), Key("k2", 2));
+        var expires = Start.AddDays(7);
+        string?[] assets = [null, "headline-1", "image-2", "cta-é", "disclaimer-4"];
+
+        var decision = signer.ForDecision("dec-0001", "camp-7", expires);
+        var together = assets.Select(a => decision.Sign(a is null ? TrackingEventKind.Impression : TrackingEventKind.Click, a, "https://x/t?t=")).ToArray();
+        var oneByOne = assets.Select(a => signer.Sign(
+            new TrackingToken(a is null ? TrackingEventKind.Impression : TrackingEventKind.Click, "dec-0001", "camp-7", null, a, expires),
+            "https://x/t?t=")).ToArray();
+        var byHand = assets.Select(a => "https://x/t?t=" + HandMade(
+            2, Key("k1", 1), new TrackingToken(a is null ? TrackingEventKind.Impression : TrackingEventKind.Click, "dec-0001", "camp-7", null, a, expires), null)).ToArray();
+
+        Assert.Equal(oneByOne, together);
+        Assert.Equal(byHand, together);
+    }
+
+    [Fact]
+    public void Tokens_of_interleaved_decisions_each_carry_their_own_decisions_origin_tag()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var first = signer.ForDecision("dec-0001", "camp-7", Start.AddHours(1));
+        var second = signer.ForDecision("dec-0002", "camp-7", Start.AddHours(1));
+
+        var a = first.Sign(TrackingEventKind.Click, "asset-1");
+        var b = second.Sign(TrackingEventKind.Click, "asset-1");
+        var c = first.Sign(TrackingEventKind.Click, "asset-2");
+
+        Assert.Equal("dec-0001", signer.Verify(a).Token!.DecisionId);
+        Assert.Equal("dec-0002", signer.Verify(b).Token!.DecisionId);
+        Assert.Equal(Base64Url(a.Split('.')[0])[10..18], Base64Url(c.Split('.')[0])[10..18]);
+        Assert.NotEqual(Base64Url(a.Split('.')[0])[10..18], Base64Url(b.Split('.')[0])[10..18]);
+    }
+
+    [Fact]
+    public void A_decision_signer_refuses_missing_or_oversized_ids_and_unsignable_kinds()
+    {
+        var (signer, _) = Signer();
+        var decision = signer.ForDecision("dec-0001", "camp-7", Start);
+
+        Assert.Throws<ArgumentException>(() => signer.ForDecision("", "camp-7", Start));
+        Assert.Throws<ArgumentException>(() => signer.ForDecision("dec-0001", new string('x', 201), Start));
+        Assert.Throws<ArgumentException>(() => decision.Sign(TrackingEventKind.None, "asset-1"));
+        Assert.Throws<ArgumentException>(() => decision.Sign(TrackingEventKind.Click, new string('x', 201)));
+    }
+
+    [Fact]
+    public void A_click_token_of_a_served_decision_fits_in_154_characters()
+    {
+        // Decision ids are a 32-character page id, '-' and an index; the demo campaign is "demo".
+        var (signer, _) = Signer(Key("k1", 1));
+        var decisionId = "0196f7a0c1e27b3c9a4d5e6f7a8b9c0d-7";
+        var assetId = "headline-everyday-20";
+        Assert.Equal((34, 20), (decisionId.Length, assetId.Length));
+
+        var text = signer.ForDecision(decisionId, "demo", Start.AddDays(7)).Sign(TrackingEventKind.Click, assetId);
+
+        // Payload 18 + (1+2) + (1+34) + (1+4) + (1+20) = 82 bytes: 110 base64url characters, '.', 43 for the MAC.
+        Assert.Equal(154, text.Length);
+        Assert.True(text.Length <= 160);
+        Assert.True(signer.Verify(text, TrackingEventKind.Click).IsValid);
+    }
+
+    [Fact]
     public void The_key_ring_refuses_short_secrets_bad_ids_duplicates_and_a_missing_active_key()
     {
         Assert.Throws<ArgumentException>(() => new SigningKeyRing([new SigningKey("k1", new byte[16])], "k1"));
@@ -367,6 +537,38 @@ public sealed class TrackingTokenSignerTests
         secret[0] ^= 0xFF;
 
         Assert.True(signer.Verify(text).IsValid);
+    }
+
+    /// <summary>
+    /// A token assembled by hand from the documented layout (independent of the signer): version, kind,
+    /// expiry, origin tag = HMAC(key, 'O' ‖ keyId ‖ decisionId)[0..8], then 1-byte-length-prefixed key id,
+    /// decision id, campaign id, combination id (only when given: v1 carries one, v2 none) and asset id.
+    /// </summary>
+    private static string HandMade(byte version, SigningKey key, TrackingToken token, string? combinationId)
+    {
+        var payload = new List<byte> { version, (byte)token.Kind };
+        var expires = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(expires, token.ExpiresAt.ToUnixTimeSeconds());
+        payload.AddRange(expires);
+        var keyAndDecision = Prefixed(key.Id).Concat(Prefixed(token.DecisionId)).ToArray();
+        byte[] originInput = [(byte)'O', .. keyAndDecision];
+        payload.AddRange(HMACSHA256.HashData(key.Secret, originInput)[..8]);
+        payload.AddRange(keyAndDecision);
+        payload.AddRange(Prefixed(token.CampaignId));
+        if (combinationId is not null)
+        {
+            payload.AddRange(Prefixed(combinationId));
+        }
+
+        payload.AddRange(Prefixed(token.AssetId ?? ""));
+        var bytes = payload.ToArray();
+        return ToBase64Url(bytes) + "." + ToBase64Url(HMACSHA256.HashData(key.Secret, bytes));
+    }
+
+    private static byte[] Prefixed(string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        return [(byte)bytes.Length, .. bytes];
     }
 
     private static string Replace(string text, int index)
