@@ -28,8 +28,10 @@ public sealed record DecisionDocument
 /// Decisions of one campaign made within a fraction of a second on one instance, stored together in
 /// the <c>decisions</c> container (partition <c>/campaignId</c>), written off the hot path after
 /// <c>decide</c> answers and expiring with their TTL (docs/decisions/0010-decision-pages.md). A
-/// decision's id names its page, so finding a decision is one point read.
+/// decision's id names its page, so finding a decision is one point read. Stored compactly
+/// (<see cref="Decisions.DecisionPageJsonConverter"/>).
 /// </summary>
+[JsonConverter(typeof(Decisions.DecisionPageJsonConverter))]
 public sealed record DecisionPageDocument
 {
     /// <summary>The page id (a version-7 GUID without dashes: ordered by time).</summary>
