@@ -162,7 +162,7 @@ public sealed class DecisionService(
                 assets.Add(ToServed(snapshot.Engine.SlotNames[i], asset, clickUrl));
             }
 
-            var html = Render(snapshot, decision.CombinationKey, assets, links.ImpressionUrl, primaryClick, decisionId, command.PlacementId);
+            var html = Render(snapshot.Template, assets, links.ImpressionUrl, primaryClick, decisionId, snapshot.CampaignId, command.PlacementId);
             if (viewerStateUsed && !decision.IsDefault)
             {
                 viewers.RecordServed(userKey, snapshot.CampaignId, decision.AssetIds, decision.CombinationKey);
@@ -199,51 +199,21 @@ public sealed class DecisionService(
             clickUrl);
     }
 
-    /// <summary>
-    /// Fills every placeholder the management API accepts (<c>CampaignValidator.GlobalPlaceholders</c> and
-    /// slot fields). The combination's fields are bound into the template once per snapshot
-    /// (<see cref="ServingSnapshot.BoundTemplate"/>); a decision fills in only its own values.
-    /// </summary>
-    private static string? Render(ServingSnapshot snapshot, string combinationKey, List<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string? placementId)
+    /// <summary>Fills every placeholder the management API accepts (<c>CampaignValidator.GlobalPlaceholders</c> and slot fields).</summary>
+    private static string? Render(CreativeTemplate? template, List<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string campaignId, string? placementId)
     {
-        if (snapshot.Template is not { } template)
+        if (template is null)
         {
             return null;
         }
 
-        var perDecision = new Dictionary<string, string?>(4 + assets.Count, StringComparer.Ordinal)
+        var values = new Dictionary<string, string?>(5 + (SlotPlaceholders.Fields * assets.Count), StringComparer.Ordinal)
         {
             ["impression_url"] = impressionUrl,
             ["click_url"] = clickUrl,
             ["decision_id"] = decisionId,
-            ["placement_id"] = placementId ?? "",
-        };
-        foreach (var asset in assets)
-        {
-            perDecision[SlotPlaceholders.For(asset.Slot).ClickUrl] = asset.ClickUrl ?? clickUrl;
-        }
-
-        var bound = snapshot.BoundTemplate(combinationKey, static s => CreativeRenderer.Bind(s.Template, CombinationValues(s.CampaignId, s.Assets)), (Template: template, snapshot.CampaignId, Assets: assets));
-        if (bound is null)
-        {
-            // A refused value (reported by the full render) or more combinations than one snapshot keeps.
-            foreach (var (name, value) in CombinationValues(snapshot.CampaignId, assets))
-            {
-                perDecision[name] = value;
-            }
-
-            return CreativeRenderer.Render(template, perDecision).Html;
-        }
-
-        return CreativeRenderer.Render(bound, perDecision).Html;
-    }
-
-    /// <summary>The placeholder values every decision of one combination shares.</summary>
-    private static Dictionary<string, string?> CombinationValues(string campaignId, List<ServedAsset> assets)
-    {
-        var values = new Dictionary<string, string?>(1 + (SlotPlaceholders.Fields * assets.Count), StringComparer.Ordinal)
-        {
             ["campaign_id"] = campaignId,
+            ["placement_id"] = placementId ?? "",
         };
         foreach (var asset in assets)
         {
@@ -255,9 +225,10 @@ public sealed class DecisionService(
             values[keys.Alt] = asset.Alt ?? "";
             values[keys.Width] = asset.Width?.ToString(CultureInfo.InvariantCulture) ?? "";
             values[keys.Height] = asset.Height?.ToString(CultureInfo.InvariantCulture) ?? "";
+            values[keys.ClickUrl] = asset.ClickUrl ?? clickUrl;
         }
 
-        return values;
+        return CreativeRenderer.Render(template, values).Html;
     }
 
     private static int? ParseInt(string? value) =>

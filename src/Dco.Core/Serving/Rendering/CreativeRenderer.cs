@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
@@ -97,56 +98,6 @@ public sealed class CreativeRenderer
         return errors is null ? new(html.ToString(), []) : new(null, errors);
     }
 
-    /// <summary>
-    /// <paramref name="template"/> with the placeholders named in <paramref name="values"/> filled in,
-    /// each escaped for its context exactly as <see cref="Render"/> would, and every other placeholder
-    /// left to fill: values fixed for many renders (a combination's assets) are escaped and checked
-    /// once, and each render fills only what changes (tracking URLs, decision id). Rendering the bound
-    /// template with the remaining values gives what rendering the original with all of them gives.
-    /// Null when a given value is null or would be refused; <see cref="Render"/> then reports why.
-    /// </summary>
-    public static CreativeTemplate? Bind(CreativeTemplate template, IReadOnlyDictionary<string, string?> values)
-    {
-        ArgumentNullException.ThrowIfNull(template);
-        ArgumentNullException.ThrowIfNull(values);
-        var segments = new List<TemplateSegment>();
-        var literal = new StringBuilder();
-        var literalLength = 0;
-        foreach (var segment in template.Segments)
-        {
-            if (segment.Placeholder is not { } name)
-            {
-                literal.Append(segment.Literal);
-            }
-            else if (values.TryGetValue(name, out var value))
-            {
-                if (value is null || Append(literal, segment.Context, value) is not null)
-                {
-                    return null;
-                }
-            }
-            else
-            {
-                FlushLiteral();
-                segments.Add(segment);
-            }
-        }
-
-        FlushLiteral();
-        return new CreativeTemplate(segments, literalLength);
-
-        void FlushLiteral()
-        {
-            if (literal.Length > 0)
-            {
-                var text = literal.ToString();
-                segments.Add(new TemplateSegment(text, null, PlaceholderContext.Text));
-                literalLength += text.Length;
-                literal.Clear();
-            }
-        }
-    }
-
     /// <summary>Appends <paramref name="value"/> escaped for <paramref name="context"/>; returns why it was refused instead, appending nothing.</summary>
     private static string? Append(StringBuilder html, PlaceholderContext context, string value)
     {
@@ -172,6 +123,13 @@ public sealed class CreativeRenderer
 
     /// <summary>Null when <paramref name="value"/> is an absolute http(s) URL safe to put in an attribute; otherwise why not.</summary>
     public static string? CheckUrl(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return IsPlainHttpUrl(value) ? null : CheckUrlByParsing(value);
+    }
+
+    /// <summary><see cref="CheckUrl"/> by parsing with <see cref="Uri"/>: the definition, for any input.</summary>
+    internal static string? CheckUrlByParsing(string value)
     {
         if (value.Length == 0)
         {
@@ -203,6 +161,133 @@ public sealed class CreativeRenderer
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// True for the plain shape most URLs have, recognised without parsing; every such URL passes
+    /// <see cref="CheckUrlByParsing"/> (a property test holds the two together). The shape: lowercase
+    /// <c>http://</c> or <c>https://</c>; a host that is dot-separated labels of lowercase letters, digits
+    /// and inner '-' whose last label starts with a letter, or a dotted IPv4 address; an optional port up
+    /// to 65535; then nothing, or '/', '?' or '#' followed by URL characters only ('%' only before two hex
+    /// digits). Anything else (credentials, IPv6, upper case, unusual characters) goes to the parser.
+    /// </summary>
+    internal static bool IsPlainHttpUrl(ReadOnlySpan<char> value)
+    {
+        ReadOnlySpan<char> rest;
+        if (value.StartsWith("https://", StringComparison.Ordinal))
+        {
+            rest = value[8..];
+        }
+        else if (value.StartsWith("http://", StringComparison.Ordinal))
+        {
+            rest = value[7..];
+        }
+        else
+        {
+            return false;
+        }
+
+        var hostEnd = rest.IndexOfAny(AfterHost);
+        var host = hostEnd < 0 ? rest : rest[..hostEnd];
+        if (!IsPlainHost(host))
+        {
+            return false;
+        }
+
+        rest = rest[host.Length..];
+        if (!rest.IsEmpty && rest[0] == ':')
+        {
+            var portEnd = rest[1..].IndexOfAny('/', '?', '#');
+            var port = portEnd < 0 ? rest[1..] : rest[1..(1 + portEnd)];
+            if (port.IsEmpty || port.Length > 5 || port.ContainsAnyExceptInRange('0', '9') || int.Parse(port, provider: System.Globalization.CultureInfo.InvariantCulture) > 65535)
+            {
+                return false;
+            }
+
+            rest = rest[(1 + port.Length)..];
+        }
+
+        if (rest.IsEmpty)
+        {
+            return true;
+        }
+
+        if (rest.IndexOfAnyExcept(UrlCharacters) >= 0)
+        {
+            return false;
+        }
+
+        for (var i = rest.IndexOf('%'); i >= 0; i = rest.IndexOf('%'))
+        {
+            if (i + 2 >= rest.Length || !char.IsAsciiHexDigit(rest[i + 1]) || !char.IsAsciiHexDigit(rest[i + 2]))
+            {
+                return false;
+            }
+
+            rest = rest[(i + 3)..];
+        }
+
+        return true;
+    }
+
+    private static readonly SearchValues<char> AfterHost = SearchValues.Create(":/?#");
+
+    // RFC 3986 unreserved, sub-delims, ':', '@', '/', '?', '#' and '%' (checked separately), after the host.
+    private static readonly SearchValues<char> UrlCharacters = SearchValues.Create(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?#%");
+
+    private static bool IsPlainHost(ReadOnlySpan<char> host)
+    {
+        if (host.IsEmpty || host.Length > 253)
+        {
+            return false;
+        }
+
+        var labels = 0;
+        var allDigits = true;
+        var lastStartsWithLetter = false;
+        foreach (var range in host.Split('.'))
+        {
+            var label = host[range];
+            if (label.IsEmpty || label.Length > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
+            foreach (var c in label)
+            {
+                if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+                {
+                    return false;
+                }
+            }
+
+            labels++;
+            allDigits &= !label.ContainsAnyExceptInRange('0', '9');
+            lastStartsWithLetter = char.IsAsciiLetterLower(label[0]);
+        }
+
+        if (lastStartsWithLetter)
+        {
+            return true;
+        }
+
+        // Otherwise only a dotted IPv4 address: four numbers up to 255, no leading zeros.
+        if (!allDigits || labels != 4)
+        {
+            return false;
+        }
+
+        foreach (var range in host.Split('.'))
+        {
+            var number = host[range];
+            if (number.Length > 3 || (number.Length > 1 && number[0] == '0') || int.Parse(number, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private enum State

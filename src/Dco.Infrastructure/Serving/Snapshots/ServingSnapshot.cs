@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Dco.Core.Decisioning;
 using Dco.Core.Serving.Rendering;
 
@@ -10,11 +9,6 @@ namespace Dco.Infrastructure.Serving.Snapshots;
 /// </summary>
 public sealed class ServingSnapshot
 {
-    /// <summary>Most combinations whose bound template one snapshot keeps; later ones are rendered in full.</summary>
-    public const int MaxBoundTemplates = 4096;
-
-    private readonly ConcurrentDictionary<string, CreativeTemplate?> boundTemplates = new(StringComparer.Ordinal);
-
     public ServingSnapshot(CampaignDocument document, CampaignSnapshot engine, CreativeTemplate? template, long modelVersion)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -38,22 +32,6 @@ public sealed class ServingSnapshot
     public long ModelVersion { get; }
 
     public IReadOnlyDictionary<string, AssetDefinition> Assets { get; }
-
-    /// <summary>
-    /// <see cref="Template"/> with what is fixed for one combination (its assets' fields, the campaign id)
-    /// filled in by <paramref name="bind"/> on first use and kept for the snapshot's life, so that each
-    /// decision escapes and checks only its own values. Null when binding refused a value, or when
-    /// <see cref="MaxBoundTemplates"/> combinations are already kept and this one is not among them.
-    /// </summary>
-    public CreativeTemplate? BoundTemplate<TState>(string combinationKey, Func<TState, CreativeTemplate?> bind, TState state)
-    {
-        if (boundTemplates.TryGetValue(combinationKey, out var bound))
-        {
-            return bound;
-        }
-
-        return boundTemplates.Count < MaxBoundTemplates ? boundTemplates.GetOrAdd(combinationKey, static (_, s) => s.Bind(s.State), (Bind: bind, State: state)) : null;
-    }
 
     /// <summary>The asset's click destination, stored server-side (never taken from a request).</summary>
     public string? DestinationOf(string assetId) =>

@@ -218,44 +218,32 @@ public sealed class CreativeRendererTests
             }, iter: 2_000);
     }
 
-    [Fact]
-    public void Binding_some_values_first_then_rendering_the_rest_gives_the_full_render()
+    [Theory]
+    [InlineData("https://cdn.dco.example/demo/sku-umbrella.jpg")]
+    [InlineData("http://127.0.0.1:7391/api/t/c?t=AQIAAAAAaxT4l64jLYLL_-ZKgq.V5zUQxqnXESVFwEG")]
+    [InlineData("https://shop.example/p/sku-poncho?utm_source=dco&utm_medium=display#top")]
+    [InlineData("https://a-b.example:8443")]
+    public void Plain_urls_are_recognised_without_parsing(string url)
     {
-        var template = Compile(Banner + """<a href="https://shop.example/s?q={{q}}" title='{{q}}'>{{q}} {{variant}}</a>""");
-        var value = Gen.String[Gen.Char["<>\"'&=/ abc:{}é"], 0, 12];
-        var url = Gen.OneOfConst("https://cdn.example/a.webp", "https://dco.example/t?x=1&y=\"2\"", "javascript:alert(1)", "/relative");
-        Gen.Select(value, value, url, url, Gen.Int[0, (1 << 8) - 1])
-            .Sample((text, q, imageUrl, clickUrl, boundMask) =>
-            {
-                var all = Values();
-                all["headline.text"] = text;
-                all["q"] = q;
-                all["image.url"] = imageUrl;
-                all["click_url"] = clickUrl;
-                var names = all.Keys.Order(StringComparer.Ordinal).ToArray();
-                var bound = names.Where((_, i) => (boundMask & (1 << i)) != 0).ToDictionary(n => n, n => all[n], StringComparer.Ordinal);
-                var rest = names.Where(n => !bound.ContainsKey(n)).ToDictionary(n => n, n => all[n], StringComparer.Ordinal);
-
-                var full = CreativeRenderer.Render(template, all);
-                var partial = CreativeRenderer.Bind(template, bound);
-
-                // A refused value makes binding fail (the full render reports it); otherwise both renders agree.
-                return partial is null
-                    ? !full.IsSuccess && bound.Any(b => CreativeRenderer.CheckUrl(b.Value!) is not null && template.ContextsOf(b.Key).Contains(PlaceholderContext.Url))
-                    : CreativeRenderer.Render(partial, rest).Html == full.Html
-                        && partial.Placeholders.SequenceEqual(template.Placeholders.Where(rest.ContainsKey));
-            }, iter: 2_000);
+        Assert.True(CreativeRenderer.IsPlainHttpUrl(url));
+        Assert.Null(CreativeRenderer.CheckUrl(url));
     }
 
     [Fact]
-    public void A_bound_value_stays_literal_text_even_when_it_looks_like_a_placeholder()
+    public void Every_url_recognised_without_parsing_passes_the_parser_and_the_check_agrees_with_it()
     {
-        var template = Compile("<p>{{a}}</p><p>{{b}}</p>");
-
-        var bound = CreativeRenderer.Bind(template, new Dictionary<string, string?> { ["a"] = "{{b}}" })!;
-
-        Assert.Equal(["b"], bound.Placeholders);
-        Assert.Equal("<p>{{b}}</p><p>x</p>", CreativeRenderer.Render(bound, new Dictionary<string, string?> { ["b"] = "x" }).Html);
-        Assert.Null(CreativeRenderer.Bind(template, new Dictionary<string, string?> { ["a"] = null }));
+        var scheme = Gen.OneOfConst("http://", "https://", "HTTPS://", "ftp://", "javascript:", "https:/", "");
+        var label = Gen.String[Gen.Char["abz09-_A."], 0, 6];
+        var host = Gen.OneOf(label.Array[1, 4].Select(parts => string.Join('.', parts)), Gen.Int[0, 300].Array[4].Select(n => string.Join('.', n)),
+            Gen.OneOfConst("user:pw@example.com", "[::1]", "example.com.", "1.2.3", "01.2.3.4", "xn--bcher-kva.example"));
+        var port = Gen.OneOf(Gen.Const(""), Gen.Int[0, 99999].Select(p => ":" + p), Gen.Const(":"));
+        var tail = Gen.String[Gen.Char["az09/?#&=%._~!$'()*+,;:@-\\\" <>{}|^`\u00e9\t"], 0, 20];
+        Gen.Select(scheme, host, port, tail)
+            .Sample((s, h, p, t) =>
+            {
+                var url = s + h + p + t;
+                var parsed = CreativeRenderer.CheckUrlByParsing(url);
+                return (!CreativeRenderer.IsPlainHttpUrl(url) || parsed is null) && CreativeRenderer.CheckUrl(url) == parsed;
+            }, iter: 20_000);
     }
 }
