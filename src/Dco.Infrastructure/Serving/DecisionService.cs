@@ -200,48 +200,71 @@ public sealed class DecisionService(
     }
 
     /// <summary>Fills every placeholder the management API accepts (<c>CampaignValidator.GlobalPlaceholders</c> and slot fields).</summary>
-    private static string? Render(CreativeTemplate? template, List<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string campaignId, string? placementId)
-    {
-        if (template is null)
-        {
-            return null;
-        }
-
-        var values = new Dictionary<string, string?>(5 + (SlotPlaceholders.Fields * assets.Count), StringComparer.Ordinal)
-        {
-            ["impression_url"] = impressionUrl,
-            ["click_url"] = clickUrl,
-            ["decision_id"] = decisionId,
-            ["campaign_id"] = campaignId,
-            ["placement_id"] = placementId ?? "",
-        };
-        foreach (var asset in assets)
-        {
-            var keys = SlotPlaceholders.For(asset.Slot);
-            values[keys.Id] = asset.Id;
-            values[keys.Kind] = asset.Kind;
-            values[keys.Text] = asset.Text ?? "";
-            values[keys.Url] = asset.Url;
-            values[keys.Alt] = asset.Alt ?? "";
-            values[keys.Width] = asset.Width?.ToString(CultureInfo.InvariantCulture) ?? "";
-            values[keys.Height] = asset.Height?.ToString(CultureInfo.InvariantCulture) ?? "";
-            values[keys.ClickUrl] = asset.ClickUrl ?? clickUrl;
-        }
-
-        return CreativeRenderer.Render(template, values).Html;
-    }
+    private static string? Render(CreativeTemplate? template, List<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string campaignId, string? placementId) =>
+        template is null ? null : CreativeRenderer.Render(template, new DecisionPlaceholders(assets, impressionUrl, clickUrl, decisionId, campaignId, placementId)).Html;
 
     private static int? ParseInt(string? value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
 }
 
-/// <summary>The placeholder names of one slot (<c>{slot}.id</c> …), built once per slot name rather than per decision.</summary>
-internal sealed record SlotPlaceholders(string Id, string Kind, string Text, string Url, string Alt, string Width, string Height, string ClickUrl)
+/// <summary>
+/// A decision's placeholder values, answered from the decision itself rather than from a dictionary
+/// built for every render: the globals (<c>impression_url</c>, <c>click_url</c>, <c>decision_id</c>,
+/// <c>campaign_id</c>, <c>placement_id</c>) and <c>{slot}.{field}</c> of each served asset (id, kind,
+/// text, url, alt, width, height, click_url). Text and alt default to empty; url has no value for a
+/// text asset; a slot's click_url falls back to the creative's.
+/// </summary>
+internal readonly struct DecisionPlaceholders(
+    List<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string campaignId, string? placementId) : IPlaceholderValues
 {
-    public const int Fields = 8;
+    public bool TryGetValue(string name, out string? value)
+    {
+        value = name switch
+        {
+            "impression_url" => impressionUrl,
+            "click_url" => clickUrl,
+            "decision_id" => decisionId,
+            "campaign_id" => campaignId,
+            "placement_id" => placementId ?? "",
+            _ => null,
+        };
+        if (value is not null || name is "click_url")
+        {
+            return true;
+        }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SlotPlaceholders> Cache = new(StringComparer.Ordinal);
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0)
+        {
+            return false;
+        }
 
-    public static SlotPlaceholders For(string slot) =>
-        Cache.TryGetValue(slot, out var keys) ? keys : Cache.GetOrAdd(slot, s => new(s + ".id", s + ".kind", s + ".text", s + ".url", s + ".alt", s + ".width", s + ".height", s + ".click_url"));
+        var slot = name.AsSpan(0, dot);
+        foreach (var asset in assets)
+        {
+            if (slot.SequenceEqual(asset.Slot))
+            {
+                return Field(asset, name.AsSpan(dot + 1), out value);
+            }
+        }
+
+        return false;
+    }
+
+    private bool Field(ServedAsset asset, ReadOnlySpan<char> field, out string? value)
+    {
+        value = field switch
+        {
+            "id" => asset.Id,
+            "kind" => asset.Kind,
+            "text" => asset.Text ?? "",
+            "url" => asset.Url,
+            "alt" => asset.Alt ?? "",
+            "width" => asset.Width?.ToString(CultureInfo.InvariantCulture) ?? "",
+            "height" => asset.Height?.ToString(CultureInfo.InvariantCulture) ?? "",
+            "click_url" => asset.ClickUrl ?? clickUrl,
+            _ => null,
+        };
+        return field is "id" or "kind" or "text" or "url" or "alt" or "width" or "height" or "click_url";
+    }
 }

@@ -16,6 +16,13 @@ public enum PlaceholderContext
     UrlComponent,
 }
 
+/// <summary>The values a template is rendered with, looked up by placeholder name (e.g. <c>headline.text</c>).</summary>
+public interface IPlaceholderValues
+{
+    /// <summary>False, or a null value, when the placeholder has no value (a render error).</summary>
+    bool TryGetValue(string name, out string? value);
+}
+
 /// <summary>A problem in a template or in the values given to render it; <see cref="Position"/> is the character offset in the template (-1 when not about the template text).</summary>
 public sealed record TemplateError(string? Placeholder, int Position, string Message);
 
