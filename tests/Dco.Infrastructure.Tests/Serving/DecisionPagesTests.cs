@@ -154,6 +154,10 @@ public sealed class DecisionPagesTests(CosmosDatabaseFixture cosmos)
         var never = DecisionIds.Format(Guid.CreateVersion7(clock.GetUtcNow()).ToString("N"), 0);
         Assert.Null(await AdvanceUntilDoneAsync(clock, other.FindOnceWrittenAsync(never, campaign, CancellationToken.None)));
         Assert.True(clock.GetUtcNow() >= OpenedAt(never) + DecisionRecords.UnwrittenWindow);
+        var askedAt = clock.GetUtcNow();
+        var ahead = DecisionIds.Format(Guid.CreateVersion7(askedAt + TimeSpan.FromHours(1)).ToString("N"), 0); // opened by a clock an hour fast
+        Assert.Null(await AdvanceUntilDoneAsync(clock, other.FindOnceWrittenAsync(ahead, campaign, CancellationToken.None)));
+        Assert.InRange(clock.GetUtcNow() - askedAt, DecisionRecords.UnwrittenWindow, DecisionRecords.UnwrittenWindow + TimeSpan.FromSeconds(1));
         var old = DecisionIds.Format(Guid.CreateVersion7(clock.GetUtcNow() - DecisionRecords.UnwrittenWindow).ToString("N"), 0);
         Assert.Null(await other.FindOnceWrittenAsync(old, campaign, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
     }

@@ -76,10 +76,13 @@ public sealed class DecisionRecords : IDisposable
             return found;
         }
 
+        // Never longer than the window from now, whatever the clock of the instance that opened the page.
+        var now = time.GetUtcNow();
+        var deadline = openedAt < now ? openedAt + UnwrittenWindow : now + UnwrittenWindow;
         var wait = FirstRetryAfter;
         while (found is null)
         {
-            var left = openedAt + UnwrittenWindow - time.GetUtcNow();
+            var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
                 break;
