@@ -33,7 +33,7 @@ internal static class DecisionPageFormat
     public static DecisionPageWire ToWire(DecisionPageDocument page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        if (page.Decisions.Count == 0 || !page.Decisions.All(d => BelongsTo(d, page)))
+        if (page.Decisions.Count == 0)
         {
             return Plain(page);
         }
@@ -63,7 +63,11 @@ internal static class DecisionPageFormat
         var decisions = new List<DecisionWire>(page.Decisions.Count);
         foreach (var decision in page.Decisions)
         {
-            var index = DecisionIds.TryParse(decision.Id, out _, out var parsed) ? parsed : throw new InvalidOperationException($"Decision id '{decision.Id}' was checked and is not one.");
+            if (!TryGetIndexInPage(decision, page, out var index))
+            {
+                return Plain(page);
+            }
+
             var record = decision.Record;
             var viewer = decision.UserKey.Length == 0 ? (int?)null : viewers.TryGetValue(decision.UserKey, out var at) ? at : null;
             decisions.Add(new DecisionWire
@@ -123,10 +127,10 @@ internal static class DecisionPageFormat
         };
     }
 
-    private static bool BelongsTo(DecisionDocument decision, DecisionPageDocument page) =>
-        DecisionIds.TryParse(decision.Id, out var pageId, out var index)
+    /// <summary>The decision's index when it belongs to the page (its id, of which there is one spelling, and its campaign); else false.</summary>
+    private static bool TryGetIndexInPage(DecisionDocument decision, DecisionPageDocument page, out int index) =>
+        DecisionIds.TryParse(decision.Id, out var pageId, out index)
         && pageId == page.Id
-        && decision.Id == DecisionIds.Format(pageId, index)
         && decision.CampaignId == page.CampaignId
         && decision.Record.DecisionId == decision.Id
         && decision.Record.CampaignId == page.CampaignId;
