@@ -144,4 +144,42 @@ public sealed class DrainableOrchestrationServiceTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => service.StopAsync());
         Assert.True(service.Stopped.IsCompleted);
     }
+
+    [Fact]
+    public async Task Stopping_before_or_while_the_provider_starts_stops_it_only_after_a_successful_start()
+    {
+        // Azure Storage's provider throws NullReferenceException when stopped without a completed start.
+        var inner = new Mock<IOrchestrationService>(MockBehavior.Strict);
+        var starting = new TaskCompletionSource();
+        inner.Setup(s => s.StartAsync()).Returns(starting.Task);
+        inner.Setup(s => s.StopAsync(false)).Returns(Task.CompletedTask);
+        using var service = new DrainableOrchestrationService(inner.Object);
+
+        await service.StopAsync().WaitAsync(Patience); // never started: nothing to stop
+        inner.Verify(s => s.StopAsync(false), Times.Never);
+
+        var start = service.StartAsync();
+        var stop = service.StopAsync();
+        await Task.Delay(50);
+        Assert.False(stop.IsCompleted); // waits for the start in progress
+        starting.SetResult();
+        await Task.WhenAll(start, stop).WaitAsync(Patience);
+        inner.Verify(s => s.StopAsync(false), Times.Once);
+        Assert.True(service.Stopped.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_provider_whose_start_failed_is_not_stopped()
+    {
+        var inner = new Mock<IOrchestrationService>(MockBehavior.Strict);
+        inner.Setup(s => s.StartAsync()).ThrowsAsync(new InvalidOperationException("storage unreachable"));
+        using var service = new DrainableOrchestrationService(inner.Object);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => service.StartAsync());
+        await service.StopAsync().WaitAsync(Patience);
+
+        inner.Verify(s => s.StopAsync(It.IsAny<bool>()), Times.Never);
+        Assert.True(service.Stopped.IsCompleted);
+        Assert.False(service.Started.IsCompleted);
+    }
 }

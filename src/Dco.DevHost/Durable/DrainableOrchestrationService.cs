@@ -22,6 +22,7 @@ public sealed class DrainableOrchestrationService(IOrchestrationService inner) :
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource draining = new();
     private readonly ConcurrentDictionary<object, byte> inFlight = new(ReferenceEqualityComparer.Instance);
+    private Task? starting;
 
     /// <summary>Completes once the provider has started: from then on it may hold partition leases.</summary>
     public Task Started => started.Task;
@@ -54,24 +55,44 @@ public sealed class DrainableOrchestrationService(IOrchestrationService inner) :
 
     public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
 
-    public async Task StartAsync()
+    public Task StartAsync()
     {
-        await inner.StartAsync();
-        started.TrySetResult();
+        var start = StartInnerAsync();
+        Volatile.Write(ref starting, start);
+        return start;
     }
 
     public Task StopAsync() => StopAsync(isForced: false);
 
+    /// <summary>
+    /// Stops the provider once its start has finished, and only if that start succeeded: the server also
+    /// stops it when the host stops before or while it starts, and Azure Storage's provider fails
+    /// (NullReferenceException) when stopped without a completed start. That failure, thrown into a
+    /// lifetime callback nobody awaits, took the whole process down.
+    /// </summary>
     public async Task StopAsync(bool isForced)
     {
         try
         {
-            await inner.StopAsync(isForced);
+            if (Volatile.Read(ref starting) is { } start)
+            {
+                await start.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (start.IsCompletedSuccessfully)
+                {
+                    await inner.StopAsync(isForced);
+                }
+            }
         }
         finally
         {
             stopped.TrySetResult();
         }
+    }
+
+    private async Task StartInnerAsync()
+    {
+        await inner.StartAsync();
+        started.TrySetResult();
     }
 
     public Task CreateAsync() => inner.CreateAsync();
