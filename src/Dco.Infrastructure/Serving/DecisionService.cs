@@ -88,7 +88,6 @@ public sealed class DecisionService(
         var level = evaluation.Level;
         var userKey = "";
         var segments = command.Segments;
-        var frequency = ViewerFrequency.Empty;
         var viewerStateUsed = false;
         if (level == ConsentLevel.Full && command.ViewerId is not null)
         {
@@ -109,7 +108,6 @@ public sealed class DecisionService(
             else
             {
                 segments = facts.Segments.Count == 0 ? segments : [.. segments.Union(facts.Segments, StringComparer.Ordinal)];
-                frequency = viewers.FrequencyOf(userKey, snapshot.CampaignId);
                 viewerStateUsed = true;
             }
         }
@@ -121,26 +119,37 @@ public sealed class DecisionService(
         try
         {
             var now = time.GetUtcNow();
-            var request = new DecisionRequest
-            {
-                DecisionId = decisionId,
-                ViewerKey = level == ConsentLevel.Full ? userKey : "",
-                Consent = level,
-                Time = command.Context.LocalTime ?? now,
-                Segments = level == ConsentLevel.Full ? segments : [],
-                Context = new RequestContext
-                {
-                    Device = command.Context.Device,
-                    Geo = command.Context.Geo,
-                    PageCategory = command.Context.PageCategory,
-                    Placement = command.PlacementId,
-                    Attributes = command.Context.Attributes ?? new Dictionary<string, string>(),
-                },
-                Signals = state.Signals,
-                Frequency = frequency,
-            };
+            Decision decision;
 
-            var decision = snapshot.Engine.Decide(request, DecisionRandom.ForDecision(options.Value.Seed, decisionId));
+            // The viewer's caps are checked and what they were served is counted under their lock.
+            using (var frequency = viewerStateUsed ? viewers.LeaseFrequency(userKey, snapshot.CampaignId) : default)
+            {
+                var request = new DecisionRequest
+                {
+                    DecisionId = decisionId,
+                    ViewerKey = level == ConsentLevel.Full ? userKey : "",
+                    Consent = level,
+                    Time = command.Context.LocalTime ?? now,
+                    Segments = level == ConsentLevel.Full ? segments : [],
+                    Context = new RequestContext
+                    {
+                        Device = command.Context.Device,
+                        Geo = command.Context.Geo,
+                        PageCategory = command.Context.PageCategory,
+                        Placement = command.PlacementId,
+                        Attributes = command.Context.Attributes ?? new Dictionary<string, string>(),
+                    },
+                    Signals = state.Signals,
+                    Frequency = frequency.Frequency,
+                };
+
+                decision = snapshot.Engine.Decide(request, DecisionRandom.ForDecision(options.Value.Seed, decisionId));
+                if (viewerStateUsed && !decision.IsDefault)
+                {
+                    frequency.RecordServed(decision.AssetIds, decision.CombinationKey);
+                }
+            }
+
             var links = trackingUrls.LinksFor(decision.Record, command.BaseUrl);
             var assets = new List<ServedAsset>(decision.AssetIds.Count);
             var destinations = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -163,10 +172,6 @@ public sealed class DecisionService(
             }
 
             var html = Render(snapshot.Template, assets, links.ImpressionUrl, primaryClick, decisionId, snapshot.CampaignId, command.PlacementId);
-            if (viewerStateUsed && !decision.IsDefault)
-            {
-                viewers.RecordServed(userKey, snapshot.CampaignId, decision.AssetIds, decision.CombinationKey);
-            }
 
             stored = new DecisionDocument
             {

@@ -207,13 +207,69 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
         }
     }
 
+    [SkippableFact]
+    public async Task A_lease_holds_the_viewer_so_a_cap_check_and_the_count_of_what_was_served_are_one_step()
+    {
+        var (_, cache, _, key) = await ArrangeAsync();
+        await cache.GetFactsAsync(key, CancellationToken.None);
+        cache.RecordServed(key, "camp-1", ["headline-a"], "headline-a");
+        var before = cache.FrequencyOf(key, "camp-1");
+
+        Task other;
+        using (var lease = cache.LeaseFrequency(key, "camp-1"))
+        {
+            Assert.Single(lease.Frequency.CampaignImpressions);
+            // A concurrent decide of the same viewer, on a thread of its own (the lease is held by this
+            // thread, and is used like decide uses it: without awaiting).
+            other = Task.Factory.StartNew(() => cache.RecordServed(key, "camp-1", ["headline-b"], "headline-b"), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Thread.Sleep(200);
+            Assert.False(other.IsCompleted, "Another decide of the viewer must wait for the lease.");
+
+            lease.RecordServed(["headline-a"], "headline-a");
+            Assert.Equal(2, lease.Frequency.CampaignImpressions.Count); // live: the lease's own record counts at once
+            Assert.Equal(2, lease.Frequency.Combinations.Single(c => c.Key == "headline-a").Impressions.Count);
+        }
+
+        await other.WaitAsync(TimeSpan.FromSeconds(10));
+        var after = cache.FrequencyOf(key, "camp-1");
+        Assert.Single(before.CampaignImpressions); // a copy: later records do not change it
+        Assert.Equal(3, after.CampaignImpressions.Count);
+        Assert.Equal(["headline-a", "headline-b"], after.Assets.Select(a => a.Key).Order());
+    }
+
+    [SkippableFact]
+    public async Task A_bucket_written_again_keeps_every_viewer_including_one_this_instance_no_longer_holds()
+    {
+        var (_, cache, _, first) = await ArrangeAsync(bucketCount: 1, cacheSize: 1);
+        var second = "viewer-" + Guid.NewGuid().ToString("N");
+        var third = "viewer-" + Guid.NewGuid().ToString("N");
+        await cache.GetFactsAsync(first, CancellationToken.None);
+        cache.RecordServed(first, "camp-1", ["headline-a", "image-b"], "headline-a|image-b");
+        await cache.FlushAsync(CancellationToken.None);
+        cache.RecordServed(second, "camp-1", ["headline-c", "image-b"], "headline-c|image-b");
+        await cache.FlushAsync(CancellationToken.None); // from what this instance wrote, without a read
+
+        var both = (await buckets.ReadAsync(0, CancellationToken.None))!.Viewers;
+        await cache.GetFactsAsync(third, CancellationToken.None); // the cache holds one viewer: the others are dropped from memory
+        cache.RecordServed(third, "camp-1", ["headline-a", "image-b"], "headline-a|image-b");
+        await cache.FlushAsync(CancellationToken.None); // no longer held here: read, not lost
+        var all = (await buckets.ReadAsync(0, CancellationToken.None))!.Viewers;
+
+        // Bucket 0 is shared with other tests' viewers: only ours are looked at.
+        Assert.Equal(["headline-a|image-b"], both[first]["camp-1"].Keys);
+        Assert.Equal(["headline-c|image-b"], both[second]["camp-1"].Keys);
+        Assert.Equal(both[second]["camp-1"]["headline-c|image-b"], all[second]["camp-1"]["headline-c|image-b"]);
+        Assert.Equal(both[first]["camp-1"]["headline-a|image-b"], all[first]["camp-1"]["headline-a|image-b"]);
+        Assert.Single(all[third]["camp-1"]["headline-a|image-b"]);
+    }
+
     private FrequencyBuckets buckets = null!;
     private CosmosStores stores = null!;
 
     private async Task<bool> WrittenAsync(string key) =>
         (await buckets.ReadAsync(buckets.BucketOf(key), CancellationToken.None))?.Viewers.ContainsKey(key) == true;
 
-    private async Task<(CosmosDocumentStore<ProfileDocument> Profiles, ViewerStateCache Cache, FakeTimeProvider Time, string Key)> ArrangeAsync(bool withProfile = true, int bucketCount = 1024)
+    private async Task<(CosmosDocumentStore<ProfileDocument> Profiles, ViewerStateCache Cache, FakeTimeProvider Time, string Key)> ArrangeAsync(bool withProfile = true, int bucketCount = 1024, int cacheSize = 200_000)
     {
         stores = (await cosmos.ServicesAsync()).GetRequiredService<CosmosStores>();
         var profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
@@ -225,13 +281,13 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
 
         // Fake time: the read budget never runs out, so the first read is always waited for.
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        return (profiles, NewCache(time, bucketCount), time, key);
+        return (profiles, NewCache(time, bucketCount, cacheSize), time, key);
     }
 
     /// <summary>One instance of the cache; several over the same store behave like instances of the app.</summary>
-    private ViewerStateCache NewCache(FakeTimeProvider time, int bucketCount)
+    private ViewerStateCache NewCache(FakeTimeProvider time, int bucketCount, int cacheSize = 200_000)
     {
-        var options = Options.Create(new ServingOptions { FrequencyBuckets = bucketCount });
+        var options = Options.Create(new ServingOptions { FrequencyBuckets = bucketCount, ViewerCacheSize = cacheSize });
         buckets = new FrequencyBuckets(stores, time, options);
         return new ViewerStateCache(stores, buckets, time, options, NullLogger<ViewerStateCache>.Instance);
     }

@@ -134,8 +134,13 @@ internal static class DecisionEngine
             return 0;
         }
 
-        var count = 0;
         var from = nowTicks - windowTicks;
+        if (impressions is ImpressionTimes times)
+        {
+            return times.CountAfter(from);
+        }
+
+        var count = 0;
         for (var i = 0; i < impressions.Count; i++)
         {
             if (impressions[i].UtcTicks > from)

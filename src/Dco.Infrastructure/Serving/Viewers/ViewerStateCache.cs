@@ -43,7 +43,6 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     // a burst that queues decides behind it.
     private static readonly TimeSpan FlushCheckInterval = TimeSpan.FromMilliseconds(10);
     private const int FlushParallelism = 4;
-    private const int MaxImpressionsKept = 64;
 
     private readonly CosmosDocumentStore<ProfileDocument> profiles = stores.For<ProfileDocument>(CosmosContainers.Profiles, p => p.Id, p => p.UserKey);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
@@ -201,7 +200,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         }
     }
 
-    /// <summary>The viewer's recent impressions in one campaign (memory only: call after <see cref="GetFactsAsync"/>).</summary>
+    /// <summary>A copy of the viewer's recent impressions in one campaign (memory only: call after <see cref="GetFactsAsync"/>).</summary>
     public ViewerFrequency FrequencyOf(string userKey, string campaignId)
     {
         if (!entries.TryGetValue(userKey, out var entry))
@@ -211,8 +210,22 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
 
         lock (entry)
         {
-            return entry.Frequency.TryGetValue(campaignId, out var frequency) ? frequency.ToViewerFrequency() : ViewerFrequency.Empty;
+            return entry.Frequency.TryGetValue(campaignId, out var frequency) ? frequency.Copy() : ViewerFrequency.Empty;
         }
+    }
+
+    /// <summary>
+    /// Holds the viewer's lock until the lease is disposed, so a decision's cap checks (on
+    /// <see cref="FrequencyLease.Frequency"/>, which is live, not a copy) and the record of what it served
+    /// are one step for the viewer: two concurrent decides of one viewer cannot both pass a cap that
+    /// allows one more. Dispose on the same thread, without awaiting in between (memory only: call after
+    /// <see cref="GetFactsAsync"/>).
+    /// </summary>
+    public FrequencyLease LeaseFrequency(string userKey, string campaignId)
+    {
+        var entry = entries.GetOrAdd(userKey, static (_, now) => new Entry(now), time.GetUtcNow());
+        Monitor.Enter(entry);
+        return new FrequencyLease(this, userKey, campaignId, entry);
     }
 
     /// <summary>
@@ -221,20 +234,56 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     /// </summary>
     public void RecordServed(string userKey, string campaignId, IReadOnlyList<string> assetIds, string combinationKey)
     {
-        var now = time.GetUtcNow();
-        var entry = entries.GetOrAdd(userKey, _ => new Entry(now));
-        lock (entry)
-        {
-            if (!entry.Frequency.TryGetValue(campaignId, out var frequency))
-            {
-                frequency = new CampaignFrequency();
-                entry.Frequency[campaignId] = frequency;
-            }
+        using var lease = LeaseFrequency(userKey, campaignId);
+        lease.RecordServed(assetIds, combinationKey);
+    }
 
-            frequency.Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon);
+    // Under the entry's lock. MarkUnwritten takes the bucket's lock: always after an entry's, never before.
+    private void Record(Entry entry, string userKey, string campaignId, IReadOnlyList<string> assetIds, string combinationKey)
+    {
+        var now = time.GetUtcNow();
+        entry.Campaign(campaignId).Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon);
+        MarkUnwritten(buckets.BucketOf(userKey), [userKey], now);
+    }
+
+    /// <summary>One viewer's frequency in one campaign under the viewer's lock (<see cref="LeaseFrequency"/>).</summary>
+    public readonly struct FrequencyLease : IDisposable
+    {
+        private readonly ViewerStateCache? cache;
+        private readonly string userKey;
+        private readonly string campaignId;
+        private readonly Entry? entry;
+
+        internal FrequencyLease(ViewerStateCache cache, string userKey, string campaignId, Entry entry)
+        {
+            this.cache = cache;
+            this.userKey = userKey;
+            this.campaignId = campaignId;
+            this.entry = entry;
         }
 
-        MarkUnwritten(buckets.BucketOf(userKey), [userKey], now);
+        /// <summary>The viewer's impressions in the campaign, live while the lease is held (empty for a default lease).</summary>
+        public ViewerFrequency Frequency =>
+            entry is not null && entry.Frequency.TryGetValue(campaignId, out var frequency) ? frequency.View : ViewerFrequency.Empty;
+
+        /// <summary>Counts a served creative (<see cref="ViewerStateCache.RecordServed"/>).</summary>
+        public void RecordServed(IReadOnlyList<string> assetIds, string combinationKey)
+        {
+            if (cache is null || entry is null)
+            {
+                throw new InvalidOperationException("This lease holds no viewer.");
+            }
+
+            cache.Record(entry, userKey, campaignId, assetIds, combinationKey);
+        }
+
+        public void Dispose()
+        {
+            if (entry is not null)
+            {
+                Monitor.Exit(entry);
+            }
+        }
     }
 
     /// <summary>Adds viewers to their bucket's unwritten ones and, unless it already is, schedules the bucket's write.</summary>
@@ -337,13 +386,15 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         var started = time.GetUtcNow();
         try
         {
-            StoredDocument<FrequencyBucketDocument>? last;
+            WrittenBucket? written;
             lock (state)
             {
-                last = state.Written;
+                written = state.Written;
             }
 
-            var written = await buckets.UpdateAsync(bucket, (stored, read) =>
+            var last = written is null ? null : AsWritten(bucket, written, unwritten);
+
+            var stored = await buckets.UpdateAsync(bucket, (stored, read) =>
             {
                 if (read)
                 {
@@ -357,7 +408,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                     {
                         lock (entry)
                         {
-                            viewers[userKey] = entry.ToStored();
+                            viewers[userKey] = entry.ToStored(time.GetUtcNow() - FrequencyBuckets.Horizon);
                         }
                     }
                 }
@@ -369,7 +420,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             lock (state)
             {
                 state.ReadAt = started;
-                state.Written = written.ETag.Length > 0 ? written : null;
+                state.Written = stored.ETag.Length > 0 ? new WrittenBucket(stored.ETag, [.. stored.Value.Viewers.Keys], stored.Value.Forgotten) : null;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -377,6 +428,36 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             LogFlushFailed(logger, ex);
             MarkUnwritten(bucket, unwritten.Where(entries.ContainsKey).ToArray(), time.GetUtcNow()); // retried within an interval
         }
+    }
+
+    /// <summary>
+    /// The bucket as this instance last wrote it, rebuilt from the entries held (which hold all it wrote,
+    /// and since then only news of their own that is about to be written over it anyway), so a write
+    /// needs no read while no other instance writes the bucket, and no copy of it is kept between
+    /// writes. Null (read it) when a viewer it held is no longer held here.
+    /// </summary>
+    private StoredDocument<FrequencyBucketDocument>? AsWritten(int bucket, WrittenBucket written, string[] unwritten)
+    {
+        var horizon = time.GetUtcNow() - FrequencyBuckets.Horizon;
+        var viewers = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>>(written.Viewers.Length, StringComparer.Ordinal);
+        foreach (var userKey in written.Viewers)
+        {
+            if (!entries.TryGetValue(userKey, out var entry))
+            {
+                return null;
+            }
+
+            if (Array.IndexOf(unwritten, userKey) < 0)
+            {
+                lock (entry)
+                {
+                    viewers[userKey] = entry.ToStored(horizon);
+                }
+            }
+        }
+
+        var id = FrequencyBuckets.IdOf(bucket);
+        return new(new FrequencyBucketDocument { Id = id, UserKey = id, Viewers = viewers, Forgotten = written.Forgotten }, written.ETag);
     }
 
     /// <summary>Drops viewers of the bucket whose latest impression is past the horizon (older times of live viewers go when they are next written; lists are in time order).</summary>
@@ -459,11 +540,14 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
 
         public Task? Reading { get; set; }
 
-        /// <summary>This instance's last write of the bucket: the next write tries it first, without a read.</summary>
-        public StoredDocument<FrequencyBucketDocument>? Written { get; set; }
+        /// <summary>This instance's last write of the bucket: the next write tries it first, without a read (<see cref="AsWritten"/>).</summary>
+        public WrittenBucket? Written { get; set; }
     }
 
-    private sealed class Entry(DateTimeOffset since)
+    /// <summary>What is kept of a bucket this instance wrote: its ETag, its viewers and its forgotten ones, not their impressions.</summary>
+    private sealed record WrittenBucket(string ETag, string[] Viewers, IReadOnlyDictionary<string, long> Forgotten);
+
+    internal sealed class Entry(DateTimeOffset since)
     {
         /// <summary>When this instance started holding the viewer: a forget recorded at or after it drops the entry.</summary>
         public DateTimeOffset Since { get; } = since;
@@ -501,10 +585,10 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             }
         }
 
-        public Dictionary<string, IReadOnlyDictionary<string, long[]>> ToStored() =>
-            Frequency.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, long[]>)f.Value.ToStored(), StringComparer.Ordinal);
+        public Dictionary<string, IReadOnlyDictionary<string, long[]>> ToStored(DateTimeOffset horizon) =>
+            Frequency.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, long[]>)f.Value.ToStored(horizon), StringComparer.Ordinal);
 
-        private CampaignFrequency Campaign(string campaignId)
+        public CampaignFrequency Campaign(string campaignId)
         {
             if (!Frequency.TryGetValue(campaignId, out var frequency))
             {
@@ -517,28 +601,48 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     }
 
     /// <summary>
-    /// One viewer's impressions in one campaign. Lists are immutable arrays replaced on each record, and the
-    /// engine's <see cref="ViewerFrequency"/> is built once per change: a decide reads it without copying.
-    /// Callers hold the entry's lock.
+    /// One viewer's impressions in one campaign: the campaign's, each asset's and each combination's
+    /// times, in lists changed in place (<see cref="ImpressionTimes"/>) and shown to the engine through
+    /// one <see cref="ViewerFrequency"/> built once. Recording a served creative allocates only for a key
+    /// the viewer has not seen yet. Callers hold the entry's lock, also while the engine reads
+    /// <see cref="View"/>.
     /// </summary>
-    private sealed class CampaignFrequency
+    internal sealed class CampaignFrequency
     {
+        private readonly ImpressionTimes campaign = new(4);
         private readonly Dictionary<string, FrequencyEntry> assets = new(StringComparer.Ordinal);
         private readonly Dictionary<string, FrequencyEntry> combinations = new(StringComparer.Ordinal);
-        private IReadOnlyList<DateTimeOffset> campaign = [];
-        private ViewerFrequency? view;
+        private readonly List<FrequencyEntry> assetList = [];
+        private readonly List<FrequencyEntry> combinationList = [];
+
+        public CampaignFrequency()
+        {
+            View = new ViewerFrequency { CampaignImpressions = campaign, Assets = assetList, Combinations = combinationList };
+        }
+
+        /// <summary>The live lists, valid while the entry's lock is held.</summary>
+        public ViewerFrequency View { get; }
 
         public void Record(DateTimeOffset now, IReadOnlyList<string> assetIds, string combinationKey, DateTimeOffset horizon)
         {
-            campaign = Appended(campaign, now, horizon);
-            foreach (var assetId in assetIds)
+            var at = now.UtcTicks;
+            var oldest = horizon.UtcTicks;
+            campaign.Add(at, oldest);
+            for (var i = 0; i < assetIds.Count; i++)
             {
-                Append(assets, assetId, now, horizon);
+                Times(assets, assetList, assetIds[i]).Add(at, oldest);
             }
 
-            Append(combinations, combinationKey, now, horizon);
-            view = null;
+            Times(combinations, combinationList, combinationKey).Add(at, oldest);
         }
+
+        /// <summary>A copy that stays true after the entry's lock is released.</summary>
+        public ViewerFrequency Copy() => new()
+        {
+            CampaignImpressions = [.. campaign],
+            Assets = [.. assetList.Select(e => new FrequencyEntry(e.Key, [.. e.Impressions]))],
+            Combinations = [.. combinationList.Select(e => new FrequencyEntry(e.Key, [.. e.Impressions]))],
+        };
 
         /// <summary>
         /// Merges stored impressions by combination (possibly written by another instance, possibly ones
@@ -552,13 +656,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             var changed = false;
             foreach (var (key, seconds) in stored)
             {
-                var held = combinations.TryGetValue(key, out var entry) ? entry.Impressions : [];
-                var merged = Union(held, seconds, horizon);
-                if (!ReferenceEquals(merged, held))
-                {
-                    combinations[key] = new FrequencyEntry(key, merged);
-                    changed = true;
-                }
+                changed |= Union(Times(combinations, combinationList, key), seconds, horizon);
             }
 
             if (changed)
@@ -567,61 +665,97 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             }
         }
 
-        public ViewerFrequency ToViewerFrequency() => view ??= new ViewerFrequency
+        /// <summary>The combinations' times as Unix seconds, without combinations whose times are all past the horizon (they are dropped here too).</summary>
+        public Dictionary<string, long[]> ToStored(DateTimeOffset horizon)
         {
-            CampaignImpressions = campaign,
-            Assets = [.. assets.Values],
-            Combinations = [.. combinations.Values],
-        };
+            Prune(horizon.UtcTicks);
+            return combinations.ToDictionary(c => c.Key, c => ((ImpressionTimes)c.Value.Impressions).ToUnixSeconds(), StringComparer.Ordinal);
+        }
 
-        public Dictionary<string, long[]> ToStored() =>
-            combinations.ToDictionary(c => c.Key, c => c.Value.Impressions.Select(t => t.ToUnixTimeSeconds()).ToArray(), StringComparer.Ordinal);
+        private static ImpressionTimes Times(Dictionary<string, FrequencyEntry> map, List<FrequencyEntry> list, string key)
+        {
+            if (!map.TryGetValue(key, out var entry))
+            {
+                key = KeyPool.Intern(key);
+                entry = new FrequencyEntry(key, new ImpressionTimes());
+                map[key] = entry;
+                list.Add(entry);
+            }
+
+            return (ImpressionTimes)entry.Impressions;
+        }
+
+        /// <summary>Drops the times before the horizon, and the assets and combinations left with none.</summary>
+        private void Prune(long horizonTicks)
+        {
+            campaign.DropBefore(horizonTicks);
+            Prune(assets, assetList, horizonTicks);
+            Prune(combinations, combinationList, horizonTicks);
+        }
+
+        private static void Prune(Dictionary<string, FrequencyEntry> map, List<FrequencyEntry> list, long horizonTicks)
+        {
+            foreach (var entry in list)
+            {
+                ((ImpressionTimes)entry.Impressions).DropBefore(horizonTicks);
+            }
+
+            if (list.RemoveAll(e => e.Impressions.Count == 0) > 0)
+            {
+                map.Clear();
+                foreach (var entry in list)
+                {
+                    map[entry.Key] = entry;
+                }
+            }
+        }
 
         /// <summary>The campaign's and each asset's lists from the combinations (asset ids joined by '|').</summary>
         private void Rebuild(DateTimeOffset horizon)
         {
-            var all = new List<DateTimeOffset>();
-            var byAsset = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
-            foreach (var (key, entry) in combinations)
+            var all = new List<long>();
+            var byAsset = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+            foreach (var entry in combinationList)
             {
-                all.AddRange(entry.Impressions);
-                foreach (var assetId in key.Split('|'))
+                var times = (ImpressionTimes)entry.Impressions;
+                times.CopyTicksTo(all);
+                foreach (var assetId in entry.Key.Split('|'))
                 {
-                    if (!byAsset.TryGetValue(assetId, out var times))
+                    if (!byAsset.TryGetValue(assetId, out var ofAsset))
                     {
-                        byAsset[assetId] = times = [];
+                        byAsset[assetId] = ofAsset = [];
                     }
 
-                    times.AddRange(entry.Impressions);
+                    times.CopyTicksTo(ofAsset);
                 }
             }
 
-            campaign = Latest(all, horizon);
-            assets.Clear();
-            foreach (var (assetId, times) in byAsset)
+            var oldest = horizon.UtcTicks;
+            campaign.ReplaceWith(all, oldest);
+            foreach (var entry in assetList)
             {
-                assets[assetId] = new FrequencyEntry(assetId, Latest(times, horizon));
+                ((ImpressionTimes)entry.Impressions).ReplaceWith(byAsset.Remove(entry.Key, out var times) ? times : [], oldest);
             }
 
-            view = null;
-        }
+            foreach (var (assetId, times) in byAsset)
+            {
+                Times(assets, assetList, assetId).ReplaceWith(times, oldest);
+            }
 
-        private static DateTimeOffset[] Latest(IEnumerable<DateTimeOffset> times, DateTimeOffset horizon)
-        {
-            var kept = times.Where(t => t >= horizon).Order().ToArray();
-            return kept.Length <= MaxImpressionsKept ? kept : kept[^MaxImpressionsKept..];
+            Prune(oldest);
         }
 
         /// <summary>
-        /// <paramref name="held"/> and the stored times it does not have yet (matched by Unix second, with
-        /// multiplicity), after the horizon, latest <see cref="MaxImpressionsKept"/>, in time order; the
-        /// same list when nothing is new.
+        /// Adds to <paramref name="held"/> the stored times it does not have yet (matched by Unix second,
+        /// with multiplicity), after the horizon, keeping the latest <see cref="ImpressionTimes.MaxKept"/>;
+        /// false when nothing is new.
         /// </summary>
-        private static IReadOnlyList<DateTimeOffset> Union(IReadOnlyList<DateTimeOffset> held, long[] stored, DateTimeOffset horizon)
+        private static bool Union(ImpressionTimes held, long[] stored, DateTimeOffset horizon)
         {
-            List<DateTimeOffset>? added = null;
-            Dictionary<long, int>? unmatched = null;
+            List<long>? added = null;
             var oldest = horizon.ToUnixTimeSeconds();
+            Span<bool> matched = stackalloc bool[ImpressionTimes.MaxKept]; // a held time matches one stored time at most
+            matched = matched[..held.Count];
             foreach (var second in stored)
             {
                 if (second < oldest)
@@ -629,53 +763,62 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                     continue;
                 }
 
-                if (unmatched is null)
+                var match = -1;
+                for (var i = 0; i < held.Count && match < 0; i++)
                 {
-                    unmatched = [];
-                    foreach (var mine in held)
+                    if (!matched[i] && held[i].ToUnixTimeSeconds() == second)
                     {
-                        unmatched[mine.ToUnixTimeSeconds()] = unmatched.GetValueOrDefault(mine.ToUnixTimeSeconds()) + 1;
+                        match = i;
                     }
                 }
 
-                if (unmatched.TryGetValue(second, out var count) && count > 0)
+                if (match >= 0)
                 {
-                    unmatched[second] = count - 1;
+                    matched[match] = true;
                 }
                 else
                 {
-                    (added ??= []).Add(DateTimeOffset.FromUnixTimeSeconds(second));
+                    (added ??= []).Add(DateTimeOffset.FromUnixTimeSeconds(second).UtcTicks);
                 }
             }
 
-            return added is null ? held : Latest(held.Concat(added), horizon);
+            if (added is null)
+            {
+                return false;
+            }
+
+            held.CopyTicksTo(added);
+            held.ReplaceWith(added, horizon.UtcTicks);
+            return true;
         }
+    }
 
-        private static void Append(Dictionary<string, FrequencyEntry> map, string key, DateTimeOffset now, DateTimeOffset horizon) =>
-            map[key] = new FrequencyEntry(key, Appended(map.TryGetValue(key, out var entry) ? entry.Impressions : [], now, horizon));
+    /// <summary>
+    /// One instance of each asset id and combination key that viewers' impressions are held under:
+    /// every decide makes its combination key anew and every bucket read its keys, while the campaign
+    /// has far fewer distinct ones than its viewers hold (each ~100 characters). Bounded: past
+    /// <see cref="MaxKeys"/> a key is kept as it came.
+    /// </summary>
+    private static class KeyPool
+    {
+        private const int MaxKeys = 1 << 17;
+        private static readonly ConcurrentDictionary<string, string> Keys = new(StringComparer.Ordinal);
+        private static int count;
 
-        /// <summary>The times after the horizon, the latest <see cref="MaxImpressionsKept"/> - 1 of them, then <paramref name="now"/>.</summary>
-        private static DateTimeOffset[] Appended(IReadOnlyList<DateTimeOffset> times, DateTimeOffset now, DateTimeOffset horizon)
+        public static string Intern(string key)
         {
-            var kept = 0;
-            for (var i = 0; i < times.Count; i++)
+            if (Keys.TryGetValue(key, out var pooled))
             {
-                kept += times[i] >= horizon ? 1 : 0;
+                return pooled;
             }
 
-            var skip = Math.Max(0, kept - (MaxImpressionsKept - 1));
-            var result = new DateTimeOffset[kept - skip + 1];
-            var n = 0;
-            for (var i = 0; i < times.Count; i++)
+            if (Volatile.Read(ref count) >= MaxKeys || !Keys.TryAdd(key, key))
             {
-                if (times[i] >= horizon && skip-- <= 0)
-                {
-                    result[n++] = times[i];
-                }
+                return Keys.GetValueOrDefault(key, key);
             }
 
-            result[n] = now;
-            return result;
+            Interlocked.Increment(ref count);
+            return key;
         }
     }
 
