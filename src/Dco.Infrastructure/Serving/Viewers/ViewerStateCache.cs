@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Dco.Core.Decisioning;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Privacy;
@@ -110,7 +111,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             await bucket;
             var facts = profile is null ? ViewerFacts.New : ViewerFacts.Of(profile);
             var now = time.GetUtcNow();
-            var fresh = entries.GetOrAdd(userKey, _ => new Entry(started));
+            var fresh = entries.GetOrAdd(userKey, key => new Entry(key, started));
             lock (fresh)
             {
                 if (fresh.FactsReadAt == DateTimeOffset.MinValue)
@@ -192,7 +193,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         var horizon = time.GetUtcNow() - FrequencyBuckets.Horizon;
         foreach (var (userKey, campaigns) in document.Viewers)
         {
-            var entry = entries.GetOrAdd(userKey, _ => new Entry(readStarted));
+            var entry = entries.GetOrAdd(userKey, key => new Entry(key, readStarted));
             lock (entry)
             {
                 entry.Absorb(campaigns, horizon);
@@ -223,9 +224,9 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     /// </summary>
     public FrequencyLease LeaseFrequency(string userKey, string campaignId)
     {
-        var entry = entries.GetOrAdd(userKey, static (_, now) => new Entry(now), time.GetUtcNow());
+        var entry = entries.GetOrAdd(userKey, static (key, now) => new Entry(key, now), time.GetUtcNow());
         Monitor.Enter(entry);
-        return new FrequencyLease(this, userKey, campaignId, entry);
+        return new FrequencyLease(this, campaignId, entry);
     }
 
     /// <summary>
@@ -239,25 +240,23 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     }
 
     // Under the entry's lock. MarkUnwritten takes the bucket's lock: always after an entry's, never before.
-    private void Record(Entry entry, string userKey, string campaignId, IReadOnlyList<string> assetIds, string combinationKey)
+    private void Record(Entry entry, string campaignId, IReadOnlyList<string> assetIds, string combinationKey)
     {
         var now = time.GetUtcNow();
         entry.Campaign(campaignId).Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon);
-        MarkUnwritten(buckets.BucketOf(userKey), [userKey], now);
+        MarkUnwritten(buckets.BucketOf(entry.Key), [entry.Key], now);
     }
 
     /// <summary>One viewer's frequency in one campaign under the viewer's lock (<see cref="LeaseFrequency"/>).</summary>
     public readonly struct FrequencyLease : IDisposable
     {
         private readonly ViewerStateCache? cache;
-        private readonly string userKey;
         private readonly string campaignId;
         private readonly Entry? entry;
 
-        internal FrequencyLease(ViewerStateCache cache, string userKey, string campaignId, Entry entry)
+        internal FrequencyLease(ViewerStateCache cache, string campaignId, Entry entry)
         {
             this.cache = cache;
-            this.userKey = userKey;
             this.campaignId = campaignId;
             this.entry = entry;
         }
@@ -274,7 +273,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                 throw new InvalidOperationException("This lease holds no viewer.");
             }
 
-            cache.Record(entry, userKey, campaignId, assetIds, combinationKey);
+            cache.Record(entry, campaignId, assetIds, combinationKey);
         }
 
         public void Dispose()
@@ -547,8 +546,11 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     /// <summary>What is kept of a bucket this instance wrote: its ETag, its viewers and its forgotten ones, not their impressions.</summary>
     private sealed record WrittenBucket(string ETag, string[] Viewers, IReadOnlyDictionary<string, long> Forgotten);
 
-    internal sealed class Entry(DateTimeOffset since)
+    internal sealed class Entry(string key, DateTimeOffset since)
     {
+        /// <summary>The viewer's key as the cache holds it (an old string: a reference to it marks no card when stored in old objects).</summary>
+        public string Key { get; } = key;
+
         /// <summary>When this instance started holding the viewer: a forget recorded at or after it drops the entry.</summary>
         public DateTimeOffset Since { get; } = since;
 
@@ -609,11 +611,12 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     /// </summary>
     internal sealed class CampaignFrequency
     {
+        // Lists, not dictionaries, found by pooled key: a new key costs one reference stored in an old
+        // array (one card for the next young collection to scan), not two.
         private readonly ImpressionTimes campaign = new(4);
-        private readonly Dictionary<string, FrequencyEntry> assets = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, FrequencyEntry> combinations = new(StringComparer.Ordinal);
         private readonly List<FrequencyEntry> assetList = [];
         private readonly List<FrequencyEntry> combinationList = [];
+        private bool unpooledKeys; // a key held as it came (the pool was full): look keys up by value too
 
         public CampaignFrequency()
         {
@@ -630,10 +633,10 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             campaign.Add(at, oldest);
             for (var i = 0; i < assetIds.Count; i++)
             {
-                Times(assets, assetList, assetIds[i]).Add(at, oldest);
+                Times(assetList, assetIds[i]).Add(at, oldest);
             }
 
-            Times(combinations, combinationList, combinationKey).Add(at, oldest);
+            Times(combinationList, combinationKey).Add(at, oldest);
         }
 
         /// <summary>A copy that stays true after the entry's lock is released.</summary>
@@ -656,7 +659,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             var changed = false;
             foreach (var (key, seconds) in stored)
             {
-                changed |= Union(Times(combinations, combinationList, key), seconds, horizon);
+                changed |= Union(Times(combinationList, key), seconds, horizon);
             }
 
             if (changed)
@@ -669,45 +672,53 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         public Dictionary<string, long[]> ToStored(DateTimeOffset horizon)
         {
             Prune(horizon.UtcTicks);
-            return combinations.ToDictionary(c => c.Key, c => ((ImpressionTimes)c.Value.Impressions).ToUnixSeconds(), StringComparer.Ordinal);
+            return combinationList.ToDictionary(c => c.Key, c => ((ImpressionTimes)c.Impressions).ToUnixSeconds(), StringComparer.Ordinal);
         }
 
-        private static ImpressionTimes Times(Dictionary<string, FrequencyEntry> map, List<FrequencyEntry> list, string key)
+        private ImpressionTimes Times(List<FrequencyEntry> list, string key)
         {
-            if (!map.TryGetValue(key, out var entry))
+            var pooled = KeyPool.TryIntern(key, out var held);
+            foreach (var entry in CollectionsMarshal.AsSpan(list))
             {
-                key = KeyPool.Intern(key);
-                entry = new FrequencyEntry(key, new ImpressionTimes());
-                map[key] = entry;
-                list.Add(entry);
+                if (ReferenceEquals(entry.Key, held))
+                {
+                    return (ImpressionTimes)entry.Impressions;
+                }
             }
 
-            return (ImpressionTimes)entry.Impressions;
+            if (unpooledKeys || !pooled)
+            {
+                foreach (var entry in CollectionsMarshal.AsSpan(list))
+                {
+                    if (string.Equals(entry.Key, held, StringComparison.Ordinal))
+                    {
+                        return (ImpressionTimes)entry.Impressions;
+                    }
+                }
+            }
+
+            unpooledKeys |= !pooled;
+            var added = new FrequencyEntry(held, new ImpressionTimes());
+            list.Add(added);
+            return (ImpressionTimes)added.Impressions;
         }
 
         /// <summary>Drops the times before the horizon, and the assets and combinations left with none.</summary>
         private void Prune(long horizonTicks)
         {
             campaign.DropBefore(horizonTicks);
-            Prune(assets, assetList, horizonTicks);
-            Prune(combinations, combinationList, horizonTicks);
+            Prune(assetList, horizonTicks);
+            Prune(combinationList, horizonTicks);
         }
 
-        private static void Prune(Dictionary<string, FrequencyEntry> map, List<FrequencyEntry> list, long horizonTicks)
+        private static void Prune(List<FrequencyEntry> list, long horizonTicks)
         {
             foreach (var entry in list)
             {
                 ((ImpressionTimes)entry.Impressions).DropBefore(horizonTicks);
             }
 
-            if (list.RemoveAll(e => e.Impressions.Count == 0) > 0)
-            {
-                map.Clear();
-                foreach (var entry in list)
-                {
-                    map[entry.Key] = entry;
-                }
-            }
+            list.RemoveAll(e => e.Impressions.Count == 0);
         }
 
         /// <summary>The campaign's and each asset's lists from the combinations (asset ids joined by '|').</summary>
@@ -739,7 +750,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
 
             foreach (var (assetId, times) in byAsset)
             {
-                Times(assets, assetList, assetId).ReplaceWith(times, oldest);
+                Times(assetList, assetId).ReplaceWith(times, oldest);
             }
 
             Prune(oldest);
@@ -805,20 +816,28 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         private static readonly ConcurrentDictionary<string, string> Keys = new(StringComparer.Ordinal);
         private static int count;
 
-        public static string Intern(string key)
+        /// <summary>The pooled instance of <paramref name="key"/> in <paramref name="held"/>; false (and the key itself) when the pool is full.</summary>
+        public static bool TryIntern(string key, out string held)
         {
             if (Keys.TryGetValue(key, out var pooled))
             {
-                return pooled;
+                held = pooled;
+                return true;
             }
 
-            if (Volatile.Read(ref count) >= MaxKeys || !Keys.TryAdd(key, key))
+            if (Volatile.Read(ref count) < MaxKeys)
             {
-                return Keys.GetValueOrDefault(key, key);
+                held = Keys.GetOrAdd(key, key);
+                if (ReferenceEquals(held, key))
+                {
+                    Interlocked.Increment(ref count);
+                }
+
+                return true;
             }
 
-            Interlocked.Increment(ref count);
-            return key;
+            held = key;
+            return false;
         }
     }
 
