@@ -50,17 +50,44 @@ public interface ITrackingUrls
     TrackingLinks LinksFor(DecisionRecord decision, Uri baseUrl);
 }
 
-/// <summary>The impression URL and one click URL per chosen asset (click tokens name the asset; the destination stays server-side).</summary>
-public sealed class TrackingLinks(string impressionUrl, IReadOnlyDictionary<string, string> clickUrls)
+/// <summary>
+/// The impression URL and a click URL for each chosen asset (click tokens name the asset; the destination
+/// stays server-side). Click URLs are signed when asked for: decide asks only for the assets that have a
+/// destination, and each signature is an HMAC and a ~200-character string.
+/// </summary>
+public sealed class TrackingLinks
 {
-    public string ImpressionUrl { get; } = impressionUrl;
+    private readonly DecisionTokenSigner tokens;
+    private readonly string clickPrefix;
+    private readonly IReadOnlyList<string> assetIds;
 
-    public IReadOnlyDictionary<string, string> ClickUrls { get; } = clickUrls;
+    internal TrackingLinks(DecisionTokenSigner tokens, string impressionPrefix, string clickPrefix, IReadOnlyList<string> assetIds)
+    {
+        this.tokens = tokens;
+        this.clickPrefix = clickPrefix;
+        this.assetIds = assetIds;
+        ImpressionUrl = tokens.Sign(TrackingEventKind.Impression, null, impressionPrefix);
+    }
+
+    public string ImpressionUrl { get; }
+
+    /// <summary>Every chosen asset's click URL, by asset id (signs them all).</summary>
+    public IReadOnlyDictionary<string, string> ClickUrls => assetIds.Distinct(StringComparer.Ordinal).ToDictionary(a => a, ClickUrl, StringComparer.Ordinal);
 
     /// <summary>The click URL for an asset of the decision.</summary>
     /// <exception cref="ArgumentException">The asset was not chosen in this decision.</exception>
-    public string ClickUrl(string assetId) =>
-        ClickUrls.TryGetValue(assetId, out var url) ? url : throw new ArgumentException($"Asset '{assetId}' is not part of this decision.", nameof(assetId));
+    public string ClickUrl(string assetId)
+    {
+        for (var i = 0; i < assetIds.Count; i++)
+        {
+            if (string.Equals(assetIds[i], assetId, StringComparison.Ordinal))
+            {
+                return tokens.Sign(TrackingEventKind.Click, assetId, clickPrefix);
+            }
+        }
+
+        throw new ArgumentException($"Asset '{assetId}' is not part of this decision.", nameof(assetId));
+    }
 }
 
 public sealed class TrackingUrls(TrackingKeyRing keys, IOptions<TrackingOptions> options) : ITrackingUrls
@@ -74,15 +101,7 @@ public sealed class TrackingUrls(TrackingKeyRing keys, IOptions<TrackingOptions>
         var prefixes = Prefixes.For(root);
 
         // One origin tag for the decision's impression and clicks; the combination is in the stored decision, not the tokens.
-        var tokens = keys.Signer.ForDecision(decision.DecisionId, decision.CampaignId, expires);
-        var impression = tokens.Sign(TrackingEventKind.Impression, null, prefixes.Impression);
-        var clicks = new Dictionary<string, string>(decision.AssetIds.Count, StringComparer.Ordinal);
-        foreach (var assetId in decision.AssetIds)
-        {
-            clicks[assetId] = tokens.Sign(TrackingEventKind.Click, assetId, prefixes.Click);
-        }
-
-        return new TrackingLinks(impression, clicks);
+        return new TrackingLinks(keys.Signer.ForDecision(decision.DecisionId, decision.CampaignId, expires), prefixes.Impression, prefixes.Click, decision.AssetIds);
     }
 
     /// <summary>The URL before the token (<c>{root}api/t/i?t=</c>), built once per root rather than per URL.</summary>

@@ -67,6 +67,22 @@ public sealed class TrackingKeysAndUrlsTests
     }
 
     [Fact]
+    public void A_click_url_is_signed_when_asked_for_the_same_each_time_and_only_for_a_chosen_asset()
+    {
+        var time = new FakeTimeProvider(Now);
+        var (urls, _) = Build($"k1:{Secret(1)}", null, time);
+        var links = urls.LinksFor(Record(), new Uri("https://dco.example.com/"));
+
+        var first = links.ClickUrl("headline-1");
+        time.Advance(TimeSpan.FromMinutes(5)); // signed later, still the decision's token: expiry comes from the decision
+
+        Assert.Equal(first, links.ClickUrl("headline-1"));
+        Assert.NotEqual(first, links.ClickUrl("image-2"));
+        var refused = Assert.Throws<ArgumentException>(() => links.ClickUrl("image-9"));
+        Assert.Contains("image-9", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_demo_click_url_is_192_characters()
     {
         var time = new FakeTimeProvider(Now);
