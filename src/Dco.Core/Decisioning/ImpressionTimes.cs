@@ -28,9 +28,6 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
     public DateTimeOffset this[int index] =>
         (uint)index < (uint)count ? new DateTimeOffset(ticks[index], TimeSpan.Zero) : throw new ArgumentOutOfRangeException(nameof(index));
 
-    /// <summary>UTC ticks of the latest impression, or <see cref="long.MinValue"/> when there is none.</summary>
-    public long LatestTicks => count == 0 ? long.MinValue : ticks[count - 1];
-
     /// <summary>How many impressions are later than <paramref name="afterTicks"/> (UTC ticks), counted from the latest.</summary>
     public int CountAfter(long afterTicks)
     {

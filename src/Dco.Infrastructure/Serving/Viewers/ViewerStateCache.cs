@@ -400,6 +400,8 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                     Absorb(stored, started); // others' impressions and forgotten viewers; our own last write is in memory already
                 }
 
+                var now = time.GetUtcNow();
+                var horizon = now - FrequencyBuckets.Horizon;
                 var viewers = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>>(stored.Viewers, StringComparer.Ordinal);
                 foreach (var userKey in unwritten)
                 {
@@ -407,13 +409,12 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                     {
                         lock (entry)
                         {
-                            viewers[userKey] = entry.ToStored(time.GetUtcNow() - FrequencyBuckets.Horizon);
+                            viewers[userKey] = entry.ToStored(horizon);
                         }
                     }
                 }
 
-                var now = time.GetUtcNow();
-                RemoveExpired(viewers, (now - FrequencyBuckets.Horizon).ToUnixTimeSeconds());
+                RemoveExpired(viewers, horizon.ToUnixTimeSeconds());
                 return stored with { Viewers = viewers, Forgotten = FrequencyBuckets.Pruned(stored.Forgotten, now) };
             }, last, cancellationToken);
             lock (state)
