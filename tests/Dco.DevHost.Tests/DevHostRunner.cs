@@ -1,8 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using Dco.DevHost.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,7 +35,6 @@ public sealed class DevHostRunner : IAsyncDisposable
         InvocationLog log,
         Action<WebApplicationBuilder>? configure = null)
     {
-        var port = FreePort();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(Enum.Parse<LogLevel>(Environment.GetEnvironmentVariable("DCO_TEST_LOG_LEVEL") ?? "Warning"));
@@ -47,14 +48,36 @@ public sealed class DevHostRunner : IAsyncDisposable
             ["DevHost:QueueProcessingLease"] = "00:00:10",
         });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        // Port 0: the OS picks the port as Kestrel binds. Picking a free port first and binding it later
+        // raced with outbound connections, which take ports from the same range.
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton(log);
         configure?.Invoke(builder);
         builder.AddDevHost(functionTypes);
         var app = builder.Build();
         app.MapDevHostFunctions();
-        await app.StartAsync();
-        return new DevHostRunner(app, new Uri($"http://127.0.0.1:{port}/"));
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // Hosted services (queue listeners among them) start before the server: a host that fails to
+            // start must not keep consuming the shared queues for the tests that come after.
+            try
+            {
+                await app.StopAsync();
+            }
+            finally
+            {
+                await app.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new DevHostRunner(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
     public async Task StopAsync() => await app.StopAsync();
@@ -63,12 +86,5 @@ public sealed class DevHostRunner : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
