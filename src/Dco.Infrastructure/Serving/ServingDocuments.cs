@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dco.Core.Decisioning;
+using Dco.Infrastructure.Serving.Viewers;
 
 namespace Dco.Infrastructure.Serving;
 
@@ -108,8 +109,10 @@ public sealed record FrequencyBucketDocument
     /// <summary>
     /// Viewer key → campaign id → combination served (asset ids in slot order joined by <c>|</c>, which no
     /// asset id has) → when, in Unix seconds. Counts per campaign and per asset follow from it, so each
-    /// impression is stored once rather than once per list a cap may count it in.
+    /// impression is stored once rather than once per list a cap may count it in. Stored as arrays with
+    /// an asset table (<see cref="FrequencyViewersConverter"/>, format 2).
     /// </summary>
+    [JsonConverter(typeof(FrequencyViewersConverter))]
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>> Viewers { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>>();
 
