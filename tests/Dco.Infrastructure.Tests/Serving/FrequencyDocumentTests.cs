@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using CsCheck;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Serving;
@@ -136,6 +137,34 @@ public sealed class FrequencyBucketFormatTests
             var bucket = Bucket(viewers);
             AssertSame(bucket, Read(Json(bucket)));
         });
+    }
+
+    [Fact]
+    public void A_bucket_of_demo_like_viewers_is_under_half_the_size_of_format_1()
+    {
+        // 30 viewers with 10 combinations each of 5 slots from 8 assets a slot: what a load-test bucket holds.
+        var random = new Random(7);
+        var viewers = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>>();
+        for (var v = 0; v < 30; v++)
+        {
+            var combinations = new Dictionary<string, long[]>();
+            for (var c = 0; c < 10; c++)
+            {
+                var key = string.Join('|', new[] { "headline", "image-sku", "cta", "disclaimer", "background" }.Select(slot => $"{slot}-option-{random.Next(8)}"));
+                combinations[key] = [1795949751 + random.Next(86_400)];
+            }
+
+            viewers[$"load1.{Convert.ToBase64String(Guid.NewGuid().ToByteArray())}"] = new Dictionary<string, IReadOnlyDictionary<string, long[]>> { ["demo"] = combinations };
+        }
+
+        var bucket = Bucket(viewers);
+        var format1 = JsonSerializer.Serialize(bucket with { Viewers = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long[]>>>() })
+            .Length + JsonSerializer.Serialize(viewers).Length;
+
+        var format2 = Json(bucket).Length;
+
+        Assert.True(format2 * 2 < format1, $"format 2 is {format2} characters, format 1 {format1}");
+        AssertSame(bucket, Read(Json(bucket)));
     }
 
     [Fact]

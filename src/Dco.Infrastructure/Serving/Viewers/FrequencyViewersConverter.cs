@@ -101,7 +101,7 @@ public sealed class FrequencyViewersConverter : JsonConverter<IReadOnlyDictionar
             // An index takes at most 10 digits and a separator; a combination too long for the buffer is written from a string.
             if (written + 11 > buffer.Length)
             {
-                writer.WriteStringValue(string.Join(IndexSeparator, combination.Split(PartSeparator).Select(part => lookup[part].ToString(CultureInfo.InvariantCulture))));
+                writer.WriteStringValue(IndexesOf(combination, lookup));
                 return;
             }
 
@@ -116,6 +116,10 @@ public sealed class FrequencyViewersConverter : JsonConverter<IReadOnlyDictionar
 
         writer.WriteStringValue(buffer[..written]);
     }
+
+    // Apart from WriteIndexes, whose lambda would otherwise be allocated on every call.
+    private static string IndexesOf(string combination, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup) =>
+        string.Join(IndexSeparator, combination.Split(PartSeparator).Select(part => lookup[part].ToString(CultureInfo.InvariantCulture)));
 
     private static Dictionary<string, Campaigns> ReadCompact(ref Utf8JsonReader reader)
     {
@@ -133,6 +137,9 @@ public sealed class FrequencyViewersConverter : JsonConverter<IReadOnlyDictionar
             assets.Add(String(ref reader, "an asset id"));
         }
 
+        var parts = new List<string>();
+        var times = new List<long>();
+
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
             Expect(ref reader, JsonTokenType.StartArray, "a viewer");
@@ -149,8 +156,8 @@ public sealed class FrequencyViewersConverter : JsonConverter<IReadOnlyDictionar
                 {
                     Expect(ref reader, JsonTokenType.StartArray, "a combination");
                     Next(ref reader);
-                    var combination = Combination(String(ref reader, "a combination"), assets);
-                    var times = new List<long>();
+                    var combination = Combination(String(ref reader, "a combination"), assets, parts);
+                    times.Clear();
                     while (Next(ref reader) != JsonTokenType.EndArray)
                     {
                         times.Add(Seconds(ref reader));
@@ -206,10 +213,10 @@ public sealed class FrequencyViewersConverter : JsonConverter<IReadOnlyDictionar
         return viewers;
     }
 
-    /// <summary>The combination whose parts' indexes <paramref name="indexes"/> lists.</summary>
-    private static string Combination(string indexes, List<string> assets)
+    /// <summary>The combination whose parts' indexes <paramref name="indexes"/> lists (<paramref name="parts"/>: scratch).</summary>
+    private static string Combination(string indexes, List<string> assets, List<string> parts)
     {
-        var parts = new List<string>();
+        parts.Clear();
         foreach (var range in indexes.AsSpan().Split(IndexSeparator))
         {
             if (!int.TryParse(indexes.AsSpan(range), NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= assets.Count)
