@@ -157,13 +157,7 @@ public sealed class FrequencyViewersConverter : JsonConverter<IReadOnlyDictionar
                     Expect(ref reader, JsonTokenType.StartArray, "a combination");
                     Next(ref reader);
                     var combination = Combination(String(ref reader, "a combination"), assets, parts);
-                    times.Clear();
-                    while (Next(ref reader) != JsonTokenType.EndArray)
-                    {
-                        times.Add(Seconds(ref reader));
-                    }
-
-                    combinations[combination] = [.. times];
+                    combinations[combination] = Times(ref reader, times);
                 }
 
                 campaigns[campaignId] = combinations;
@@ -178,6 +172,7 @@ public sealed class FrequencyViewersConverter : JsonConverter<IReadOnlyDictionar
     private static Dictionary<string, Campaigns> ReadNested(ref Utf8JsonReader reader)
     {
         var viewers = new Dictionary<string, Campaigns>(StringComparer.Ordinal);
+        var times = new List<long>();
         while (Next(ref reader) != JsonTokenType.EndObject)
         {
             var userKey = reader.GetString()!;
@@ -195,13 +190,7 @@ public sealed class FrequencyViewersConverter : JsonConverter<IReadOnlyDictionar
                     var combination = reader.GetString()!;
                     Next(ref reader);
                     Expect(ref reader, JsonTokenType.StartArray, "a combination's times");
-                    var times = new List<long>();
-                    while (Next(ref reader) != JsonTokenType.EndArray)
-                    {
-                        times.Add(Seconds(ref reader));
-                    }
-
-                    combinations[combination] = [.. times];
+                    combinations[combination] = Times(ref reader, times);
                 }
 
                 campaigns[campaignId] = combinations;
@@ -211,6 +200,18 @@ public sealed class FrequencyViewersConverter : JsonConverter<IReadOnlyDictionar
         }
 
         return viewers;
+    }
+
+    /// <summary>The times up to the end of the array the reader is in (<paramref name="scratch"/>: reused between calls).</summary>
+    private static long[] Times(ref Utf8JsonReader reader, List<long> scratch)
+    {
+        scratch.Clear();
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            scratch.Add(Seconds(ref reader));
+        }
+
+        return [.. scratch];
     }
 
     /// <summary>The combination whose parts' indexes <paramref name="indexes"/> lists (<paramref name="parts"/>: scratch).</summary>
