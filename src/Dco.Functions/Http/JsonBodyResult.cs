@@ -11,14 +11,10 @@ namespace Dco.Functions.Http;
 /// where MVC's <see cref="JsonResult"/> (executor lookup, runtime-type metadata, a transcoding
 /// stream) costs more than the serialization itself.
 /// </summary>
-/// <remarks>
-/// The body is serialized into a per-thread buffer first and handed to the server with its
-/// <c>Content-Length</c>, unflushed: the server then sends headers and body together when the request
-/// ends, in one write, instead of a chunked body whose terminating chunk goes out in a second send.
-/// </remarks>
+/// <remarks>The body is serialized into a per-thread buffer first and sent whole (<see cref="JsonBodyBuffer.Send"/>).</remarks>
 public sealed class JsonBodyResult<T>(T value, JsonTypeInfo<T> typeInfo, int statusCode = StatusCodes.Status200OK) : IActionResult
 {
-    public const string ContentType = "application/json; charset=utf-8";
+    public const string ContentType = JsonBodyBuffer.ContentType;
 
     public T Value { get; } = value;
 
@@ -27,19 +23,19 @@ public sealed class JsonBodyResult<T>(T value, JsonTypeInfo<T> typeInfo, int sta
     public Task ExecuteResultAsync(ActionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var response = context.HttpContext.Response;
-        response.StatusCode = StatusCode;
-        response.ContentType = ContentType;
-        var body = JsonBodyBuffer.Serialize(Value, typeInfo);
-        response.ContentLength = body.Length;
-        response.BodyWriter.Write(body);
+        JsonBodyBuffer.Send(context.HttpContext.Response, StatusCode, JsonBodyBuffer.Serialize(Value, typeInfo));
         return Task.CompletedTask;
     }
 }
 
-/// <summary>The per-thread buffer and writer <see cref="JsonBodyResult{T}"/> serializes into; used synchronously only.</summary>
+/// <summary>
+/// The per-thread buffer and writer that hot endpoints' bodies are written into, then sent whole; used
+/// synchronously only (<see cref="Start"/>, write, <see cref="Finish"/>, <see cref="Send"/>, with no await between).
+/// </summary>
 internal static class JsonBodyBuffer
 {
+    public const string ContentType = "application/json; charset=utf-8";
+
     // Bodies larger than this are serialized into a fresh buffer that is not kept.
     private const int KeptCapacity = 64 * 1024;
 
@@ -55,6 +51,14 @@ internal static class JsonBodyBuffer
     /// <summary>The UTF-8 JSON of <paramref name="value"/>; valid until the next call on this thread.</summary>
     public static ReadOnlySpan<byte> Serialize<T>(T value, JsonTypeInfo<T> typeInfo)
     {
+        var target = Start(typeInfo.Options);
+        JsonSerializer.Serialize(target, value, typeInfo);
+        return Finish(target);
+    }
+
+    /// <summary>This thread's writer over its emptied buffer, escaping and indenting as <paramref name="options"/> say.</summary>
+    public static Utf8JsonWriter Start(JsonSerializerOptions options)
+    {
         var target = buffer ??= new ArrayBufferWriter<byte>(8 * 1024);
         if (target.Capacity > KeptCapacity)
         {
@@ -62,7 +66,6 @@ internal static class JsonBodyBuffer
         }
 
         target.ResetWrittenCount();
-        var options = typeInfo.Options;
         if (writer is null || !ReferenceEquals(writerOptions, options))
         {
             // The writer, not the serializer, escapes: it must use the options' encoder and indentation.
@@ -80,8 +83,26 @@ internal static class JsonBodyBuffer
             writer.Reset(target);
         }
 
-        JsonSerializer.Serialize(writer, value, typeInfo);
-        writer.Flush();
-        return target.WrittenSpan;
+        return writer;
+    }
+
+    /// <summary>What <paramref name="target"/> (from <see cref="Start"/>) wrote; valid until the next <see cref="Start"/> on this thread.</summary>
+    public static ReadOnlySpan<byte> Finish(Utf8JsonWriter target)
+    {
+        target.Flush();
+        return buffer!.WrittenSpan;
+    }
+
+    /// <summary>
+    /// Hands <paramref name="body"/> to the server with its <c>Content-Length</c>, unflushed: the server sends
+    /// headers and body together when the request ends, in one write, not a chunked body whose terminating
+    /// chunk goes out in a second send.
+    /// </summary>
+    public static void Send(HttpResponse response, int statusCode, ReadOnlySpan<byte> body)
+    {
+        response.StatusCode = statusCode;
+        response.ContentType = ContentType;
+        response.ContentLength = body.Length;
+        response.BodyWriter.Write(body);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Dco.Core.Decisioning;
 using Dco.Core.Serving.Privacy;
 using Dco.Core.Serving.Rendering;
@@ -33,15 +34,76 @@ public sealed record DecideCommand(
 /// <summary>An asset as the response shows it.</summary>
 public sealed record ServedAsset(string Slot, string Id, string Kind, string? Text, string? Url, int? Width, int? Height, string? Alt, string? ClickUrl);
 
-public sealed record DecideResult(
-    Decision Decision,
-    ServingSnapshot Snapshot,
-    IReadOnlyList<ServedAsset> Assets,
-    string? Html,
-    string ImpressionUrl,
-    string? ClickUrl,
-    ConsentEvaluation Consent,
-    bool ViewerStateUsed);
+/// <summary>
+/// A decision as served: the engine's answer, its assets and signed URLs. The creative's HTML is rendered
+/// when it is asked for, so that decide can render it straight into its response (<see cref="RenderHtmlInto"/>)
+/// and no string of it is made.
+/// </summary>
+public sealed class DecideResult
+{
+    private readonly CreativeTemplate? template;
+    private readonly string? placementId;
+    private string? html;
+
+    internal DecideResult(
+        Decision decision,
+        ServingSnapshot snapshot,
+        List<ServedAsset> assets,
+        string impressionUrl,
+        string? clickUrl,
+        ConsentEvaluation consent,
+        bool viewerStateUsed,
+        string? placementId)
+    {
+        Decision = decision;
+        Snapshot = snapshot;
+        Assets = assets;
+        ImpressionUrl = impressionUrl;
+        ClickUrl = clickUrl;
+        Consent = consent;
+        ViewerStateUsed = viewerStateUsed;
+        template = snapshot.Template;
+        this.placementId = placementId;
+    }
+
+    public Decision Decision { get; }
+
+    public ServingSnapshot Snapshot { get; }
+
+    public IReadOnlyList<ServedAsset> Assets { get; }
+
+    public string ImpressionUrl { get; }
+
+    /// <summary>The creative's click URL: the first served asset's that has a destination.</summary>
+    public string? ClickUrl { get; }
+
+    public ConsentEvaluation Consent { get; }
+
+    public bool ViewerStateUsed { get; }
+
+    /// <summary>The rendered creative; null when the campaign has no template or a placeholder had no valid value.</summary>
+    public string? Html
+    {
+        get
+        {
+            if (html is null && template is not null)
+            {
+                var rendered = new StringBuilder();
+                html = RenderHtmlInto(rendered) ? rendered.ToString() : null;
+            }
+
+            return html;
+        }
+    }
+
+    /// <summary>Appends the rendered creative to <paramref name="target"/>; false (and what was appended is not a creative) when <see cref="Html"/> would be null.</summary>
+    public bool RenderHtmlInto(StringBuilder target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return template is not null
+            && CreativeRenderer.RenderInto(template, new DecisionPlaceholders(Assets, ImpressionUrl, ClickUrl, Decision.DecisionId, Snapshot.CampaignId, placementId), target) is null;
+    }
+}
 
 public enum DecideFailureKind
 {
@@ -152,7 +214,7 @@ public sealed class DecisionService(
 
             var links = trackingUrls.LinksFor(decision.Record, command.BaseUrl);
             var assets = new List<ServedAsset>(decision.AssetIds.Count);
-            var destinations = new Dictionary<string, string>(StringComparer.Ordinal);
+            var destinations = new Dictionary<string, string>(decision.Assets.Count, StringComparer.Ordinal);
             string? primaryClick = null;
             var resolved = decision.Assets;
             for (var i = 0; i < resolved.Count; i++)
@@ -171,8 +233,6 @@ public sealed class DecisionService(
                 assets.Add(ToServed(snapshot.Engine.SlotNames[i], asset, clickUrl));
             }
 
-            var html = Render(snapshot.Template, assets, links.ImpressionUrl, primaryClick, decisionId, snapshot.CampaignId, command.PlacementId);
-
             stored = new DecisionDocument
             {
                 Id = decisionId,
@@ -181,7 +241,7 @@ public sealed class DecisionService(
                 Record = decision.Record,
                 Destinations = destinations,
             };
-            return (new DecideResult(decision, snapshot, assets, html, links.ImpressionUrl, primaryClick, evaluation, viewerStateUsed), null);
+            return (new DecideResult(decision, snapshot, assets, links.ImpressionUrl, primaryClick, evaluation, viewerStateUsed, command.PlacementId), null);
         }
         finally
         {
@@ -204,23 +264,20 @@ public sealed class DecisionService(
             clickUrl);
     }
 
-    /// <summary>Fills every placeholder the management API accepts (<c>CampaignValidator.GlobalPlaceholders</c> and slot fields).</summary>
-    private static string? Render(CreativeTemplate? template, List<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string campaignId, string? placementId) =>
-        template is null ? null : CreativeRenderer.Render(template, new DecisionPlaceholders(assets, impressionUrl, clickUrl, decisionId, campaignId, placementId)).Html;
-
     private static int? ParseInt(string? value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
 }
 
 /// <summary>
-/// A decision's placeholder values, answered from the decision itself rather than from a dictionary
+/// A decision's placeholder values (every placeholder the management API accepts:
+/// <c>CampaignValidator.GlobalPlaceholders</c> and slot fields), answered from the decision itself rather than from a dictionary
 /// built for every render: the globals (<c>impression_url</c>, <c>click_url</c>, <c>decision_id</c>,
 /// <c>campaign_id</c>, <c>placement_id</c>) and <c>{slot}.{field}</c> of each served asset (id, kind,
 /// text, url, alt, width, height, click_url). Text and alt default to empty; url has no value for a
 /// text asset; a slot's click_url falls back to the creative's.
 /// </summary>
 internal readonly struct DecisionPlaceholders(
-    List<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string campaignId, string? placementId) : IPlaceholderValues
+    IReadOnlyList<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string campaignId, string? placementId) : IPlaceholderValues
 {
     public bool TryGetValue(string name, out string? value)
     {
@@ -245,11 +302,11 @@ internal readonly struct DecisionPlaceholders(
         }
 
         var slot = name.AsSpan(0, dot);
-        foreach (var asset in assets)
+        for (var i = 0; i < assets.Count; i++)
         {
-            if (slot.SequenceEqual(asset.Slot))
+            if (slot.SequenceEqual(assets[i].Slot))
             {
-                return Field(asset, name.AsSpan(dot + 1), out value);
+                return Field(assets[i], name.AsSpan(dot + 1), out value);
             }
         }
 

@@ -83,8 +83,24 @@ public sealed class CreativeRenderer
         where TValues : IPlaceholderValues
     {
         ArgumentNullException.ThrowIfNull(template);
-        List<TemplateError>? errors = null;
         var html = RentBuilder(template.LiteralLength + 256);
+        var errors = RenderInto(template, values, html);
+        var result = errors is null ? new CreativeRenderResult(html.ToString(), []) : new CreativeRenderResult(null, errors);
+        ReturnBuilder(html);
+        return result;
+    }
+
+    /// <summary>
+    /// Appends the rendered <paramref name="template"/> to <paramref name="html"/>, for a caller that
+    /// writes it on (decide writes it straight into its response) rather than keeping a string.
+    /// </summary>
+    /// <returns>Null when every placeholder had a valid value; otherwise the errors, and what was appended is not a creative.</returns>
+    public static List<TemplateError>? RenderInto<TValues>(CreativeTemplate template, TValues values, StringBuilder html)
+        where TValues : IPlaceholderValues
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(html);
+        List<TemplateError>? errors = null;
         foreach (var segment in template.Segments)
         {
             if (segment.Placeholder is not { } name)
@@ -105,9 +121,7 @@ public sealed class CreativeRenderer
             }
         }
 
-        var result = errors is null ? new CreativeRenderResult(html.ToString(), []) : new CreativeRenderResult(null, errors);
-        ReturnBuilder(html);
-        return result;
+        return errors;
     }
 
     // One builder per thread, reused: a creative is a few KB, and a fresh builder per render costs its

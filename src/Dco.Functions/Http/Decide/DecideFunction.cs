@@ -55,40 +55,13 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
                 : Problems.Field(failure.Field, failure.Message);
         }
 
-        var decision = result!.Decision;
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         request.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
-        return new JsonBodyResult<DecideResponseBody>(
-            new DecideResponseBody(
-                decision.DecisionId,
-                result.Snapshot.CampaignId,
-                decision.IsDefault,
-                decision.IsDefault ? decision.DefaultReason.ToString() : null,
-                Bodies(result.Assets),
-                result.Html,
-                result.ImpressionUrl,
-                result.ClickUrl,
-                decision.Propensity,
-                decision.PolicyName,
-                decision.PolicyVersion,
-                result.Consent.Level.ToString(),
-                explain ? decision.Explain() : null),
-            ResponseTypeInfo);
+        return new DecideResponse(result!, explain);
     }
 
-    private static ServedAssetBody[] Bodies(IReadOnlyList<ServedAsset> assets)
-    {
-        var bodies = new ServedAssetBody[assets.Count];
-        for (var i = 0; i < bodies.Length; i++)
-        {
-            var a = assets[i];
-            bodies[i] = new ServedAssetBody(a.Slot, a.Id, a.Kind, a.Text, a.Url, a.Width, a.Height, a.Alt, a.ClickUrl);
-        }
-
-        return bodies;
-    }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    /// <summary>How decide's body is escaped, and how an explanation is serialized into it.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         // The body is application/json for servers, never inlined into a page as JSON: the rendered HTML
@@ -98,10 +71,6 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
         TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(DecideJsonContext.Default, DecisioningJsonContext.Default),
     };
-
-    // After JsonOptions: static fields initialize in order.
-    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<DecideResponseBody> ResponseTypeInfo =
-        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<DecideResponseBody>)JsonOptions.GetTypeInfo(typeof(DecideResponseBody));
 
     private DecideCommand ToCommand(DecideRequestBody body, HttpRequest request)
     {

@@ -1,0 +1,166 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Dco.Core.Decisioning;
+using Dco.Infrastructure.Serving;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Dco.Functions.Http.Decide;
+
+/// <summary>
+/// Decide's 200 body, written field by field into the per-thread response buffer
+/// (docs/decisions/0012-decide-request-cost.md): no response object per request, no serializer
+/// metadata walk, and the creative's HTML rendered straight into the JSON string rather than into a
+/// string of its own first.
+/// </summary>
+/// <remarks>
+/// The body is what System.Text.Json makes of a record of these fields with <see cref="DecideFunction.JsonOptions"/>,
+/// as decide sent before: the same fields in the same order, nulls left out, the same escaping (a test
+/// compares the two byte for byte). Only the admin's explanation goes through the serializer.
+/// </remarks>
+public sealed class DecideResponse(DecideResult result, bool explain) : IActionResult
+{
+    // A creative is a few KB; a builder grown past this by an unusual template is not kept.
+    private const int KeptBuilderCapacity = 32 * 1024;
+
+    private static readonly JsonEncodedText DecisionIdName = JsonEncodedText.Encode("decisionId");
+    private static readonly JsonEncodedText CampaignIdName = JsonEncodedText.Encode("campaignId");
+    private static readonly JsonEncodedText IsDefaultName = JsonEncodedText.Encode("isDefault");
+    private static readonly JsonEncodedText DefaultReasonName = JsonEncodedText.Encode("defaultReason");
+    private static readonly JsonEncodedText AssetsName = JsonEncodedText.Encode("assets");
+    private static readonly JsonEncodedText SlotName = JsonEncodedText.Encode("slot");
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText KindName = JsonEncodedText.Encode("kind");
+    private static readonly JsonEncodedText TextName = JsonEncodedText.Encode("text");
+    private static readonly JsonEncodedText UrlName = JsonEncodedText.Encode("url");
+    private static readonly JsonEncodedText WidthName = JsonEncodedText.Encode("width");
+    private static readonly JsonEncodedText HeightName = JsonEncodedText.Encode("height");
+    private static readonly JsonEncodedText AltName = JsonEncodedText.Encode("alt");
+    private static readonly JsonEncodedText ClickUrlName = JsonEncodedText.Encode("clickUrl");
+    private static readonly JsonEncodedText HtmlName = JsonEncodedText.Encode("html");
+    private static readonly JsonEncodedText ImpressionUrlName = JsonEncodedText.Encode("impressionUrl");
+    private static readonly JsonEncodedText PropensityName = JsonEncodedText.Encode("propensity");
+    private static readonly JsonEncodedText PolicyName = JsonEncodedText.Encode("policy");
+    private static readonly JsonEncodedText PolicyVersionName = JsonEncodedText.Encode("policyVersion");
+    private static readonly JsonEncodedText ConsentName = JsonEncodedText.Encode("consent");
+    private static readonly JsonEncodedText ExplanationName = JsonEncodedText.Encode("explanation");
+
+    private static readonly JsonTypeInfo ExplanationTypeInfo = DecideFunction.JsonOptions.GetTypeInfo(typeof(DecisionExplanation));
+
+    [ThreadStatic]
+    private static StringBuilder? cachedHtml;
+
+    public DecideResult Result => result;
+
+    public bool Explain => explain;
+
+    public Task ExecuteResultAsync(ActionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var writer = JsonBodyBuffer.Start(DecideFunction.JsonOptions);
+        Write(writer, result, explain);
+        JsonBodyBuffer.Send(context.HttpContext.Response, StatusCodes.Status200OK, JsonBodyBuffer.Finish(writer));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes the body of <paramref name="result"/> to <paramref name="writer"/>, which must escape with <see cref="DecideFunction.JsonOptions"/>' encoder.</summary>
+    public static void Write(Utf8JsonWriter writer, DecideResult result, bool explain)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
+        var decision = result.Decision;
+        writer.WriteStartObject();
+        writer.WriteString(DecisionIdName, decision.DecisionId);
+        writer.WriteString(CampaignIdName, result.Snapshot.CampaignId);
+        writer.WriteBoolean(IsDefaultName, decision.IsDefault);
+        if (decision.IsDefault)
+        {
+            writer.WriteString(DefaultReasonName, decision.DefaultReason.ToString());
+        }
+
+        writer.WriteStartArray(AssetsName);
+        var assets = result.Assets;
+        for (var i = 0; i < assets.Count; i++)
+        {
+            WriteAsset(writer, assets[i]);
+        }
+
+        writer.WriteEndArray();
+        WriteHtml(writer, result);
+        writer.WriteString(ImpressionUrlName, result.ImpressionUrl);
+        WriteIfNotNull(writer, ClickUrlName, result.ClickUrl);
+        writer.WriteNumber(PropensityName, decision.Propensity);
+        writer.WriteString(PolicyName, decision.PolicyName);
+        writer.WriteString(PolicyVersionName, decision.PolicyVersion);
+        writer.WriteString(ConsentName, result.Consent.Level.ToString());
+        if (explain)
+        {
+            writer.WritePropertyName(ExplanationName);
+            JsonSerializer.Serialize(writer, decision.Explain(), ExplanationTypeInfo);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteAsset(Utf8JsonWriter writer, ServedAsset asset)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(SlotName, asset.Slot);
+        writer.WriteString(IdName, asset.Id);
+        writer.WriteString(KindName, asset.Kind);
+        WriteIfNotNull(writer, TextName, asset.Text);
+        WriteIfNotNull(writer, UrlName, asset.Url);
+        if (asset.Width is { } width)
+        {
+            writer.WriteNumber(WidthName, width);
+        }
+
+        if (asset.Height is { } height)
+        {
+            writer.WriteNumber(HeightName, height);
+        }
+
+        WriteIfNotNull(writer, AltName, asset.Alt);
+        WriteIfNotNull(writer, ClickUrlName, asset.ClickUrl);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The rendered creative as one JSON string written in segments, or nothing when there is none.</summary>
+    private static void WriteHtml(Utf8JsonWriter writer, DecideResult result)
+    {
+        var html = cachedHtml ?? new StringBuilder(4 * 1024);
+        cachedHtml = null;
+        html.Clear();
+        try
+        {
+            if (!result.RenderHtmlInto(html))
+            {
+                return;
+            }
+
+            writer.WritePropertyName(HtmlName);
+            foreach (var chunk in html.GetChunks())
+            {
+                writer.WriteStringValueSegment(chunk.Span, isFinalSegment: false);
+            }
+
+            writer.WriteStringValueSegment(ReadOnlySpan<char>.Empty, isFinalSegment: true);
+        }
+        finally
+        {
+            if (html.Capacity <= KeptBuilderCapacity)
+            {
+                cachedHtml = html;
+            }
+        }
+    }
+
+    private static void WriteIfNotNull(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}
