@@ -113,6 +113,18 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
 
     public ConsentPolicy Policy { get; } = policy;
 
+    // Four texts, made once: explicit flags come with most decides.
+    private static readonly string[] ExplicitReasons =
+    [
+        "explicit flags: advertising=False, personalization=False",
+        "explicit flags: advertising=False, personalization=True",
+        "explicit flags: advertising=True, personalization=False",
+        "explicit flags: advertising=True, personalization=True",
+    ];
+
+    private static string ExplicitReason(ExplicitConsent flags) =>
+        ExplicitReasons[(flags.Advertising ? 2 : 0) + (flags.Personalization ? 1 : 0)];
+
     public ConsentEvaluation Evaluate(ConsentSignals signals)
     {
         ArgumentNullException.ThrowIfNull(signals);
@@ -125,7 +137,7 @@ public sealed class ConsentEvaluator(ConsentPolicy policy)
         {
             var level = !explicitConsent.Advertising ? ConsentLevel.None
                 : explicitConsent.Personalization ? ConsentLevel.Full : ConsentLevel.ContextualOnly;
-            reasons.Add(new(ConsentSignal.Explicit, level, $"explicit flags: advertising={explicitConsent.Advertising}, personalization={explicitConsent.Personalization}"));
+            reasons.Add(new(ConsentSignal.Explicit, level, ExplicitReason(explicitConsent)));
             measurement &= explicitConsent.Advertising;
         }
 

@@ -196,11 +196,15 @@ public sealed class ConsentEvaluatorTests
     [InlineData(false, false, ConsentLevel.None)]
     [InlineData(true, false, ConsentLevel.ContextualOnly)]
     [InlineData(true, true, ConsentLevel.Full)]
+    [InlineData(false, true, ConsentLevel.None)]
     public void Explicit_flags_map_to_levels(bool advertising, bool personalization, ConsentLevel expected)
     {
         var result = evaluator.Evaluate(new ConsentSignals { Explicit = new ExplicitConsent(advertising, personalization) });
 
         Assert.Equal(expected, result.Level);
+        var reason = Assert.Single(result.Reasons);
+        Assert.Equal((ConsentSignal.Explicit, expected), (reason.Signal, reason.Level));
+        Assert.Equal($"explicit flags: advertising={advertising}, personalization={personalization}", reason.Detail);
     }
 
     [Fact]
