@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Dco.Core.Decisioning;
 
@@ -15,22 +17,34 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
     /// <summary>The most impressions kept per key: more than any frequency cap counts.</summary>
     public const int MaxKept = 64;
 
-    private long[] ticks;
+    // Up to two times are held in the object itself: most of a viewer's keys (a combination, an asset
+    // served once or twice today) never need an array, so each costs the GC one object to mark, not two.
+    private const int InlineCapacity = 2;
+
+    private InlineTicks inline;
+    private long[]? spilled; // the times once more than InlineCapacity were held; null before
     private int count;
 
     public ImpressionTimes(int capacity = 1)
     {
-        ticks = new long[Math.Clamp(capacity, 1, MaxKept)];
+        if (capacity > InlineCapacity)
+        {
+            spilled = new long[Math.Min(capacity, MaxKept)];
+        }
     }
 
     public int Count => count;
 
     public DateTimeOffset this[int index] =>
-        (uint)index < (uint)count ? new DateTimeOffset(ticks[index], TimeSpan.Zero) : throw new ArgumentOutOfRangeException(nameof(index));
+        (uint)index < (uint)count ? new DateTimeOffset(Ticks[index], TimeSpan.Zero) : throw new ArgumentOutOfRangeException(nameof(index));
+
+    /// <summary>Where the times are: the inline pair, or the array they spilled into.</summary>
+    private Span<long> Ticks => spilled is { } array ? array : inline;
 
     /// <summary>How many impressions are later than <paramref name="afterTicks"/> (UTC ticks), counted from the latest.</summary>
     public int CountAfter(long afterTicks)
     {
+        var ticks = Ticks;
         var n = 0;
         for (var i = count - 1; i >= 0 && ticks[i] > afterTicks; i--)
         {
@@ -52,6 +66,7 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
             return;
         }
 
+        var ticks = Ticks;
         if (count == MaxKept)
         {
             if (atTicks < ticks[0])
@@ -59,11 +74,15 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
                 return; // older than every one kept
             }
 
-            Array.Copy(ticks, 1, ticks, 0, --count);
+            ticks[1..count].CopyTo(ticks);
+            count--;
         }
         else if (count == ticks.Length)
         {
-            Array.Resize(ref ticks, Math.Min(MaxKept, ticks.Length * 2));
+            var grown = new long[Math.Min(MaxKept, ticks.Length * 2)];
+            ticks[..count].CopyTo(grown);
+            spilled = grown;
+            ticks = grown;
         }
 
         var at = count;
@@ -72,7 +91,7 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
             at--;
         }
 
-        Array.Copy(ticks, at, ticks, at + 1, count - at);
+        ticks[at..count].CopyTo(ticks[(at + 1)..]);
         ticks[at] = atTicks;
         count++;
     }
@@ -85,17 +104,18 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
         times.Sort();
         var skip = Math.Max(0, times.Count - MaxKept);
         count = times.Count - skip;
-        if (ticks.Length < count)
+        if (Ticks.Length < count)
         {
-            ticks = new long[count];
+            spilled = new long[count];
         }
 
-        times.CopyTo(skip, ticks, 0, count);
+        CollectionsMarshal.AsSpan(times).Slice(skip, count).CopyTo(Ticks);
     }
 
     /// <summary>Drops the impressions before <paramref name="horizonTicks"/>.</summary>
     public void DropBefore(long horizonTicks)
     {
+        var ticks = Ticks;
         var expired = 0;
         while (expired < count && ticks[expired] < horizonTicks)
         {
@@ -104,7 +124,7 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
 
         if (expired > 0)
         {
-            Array.Copy(ticks, expired, ticks, 0, count - expired);
+            ticks[expired..count].CopyTo(ticks);
             count -= expired;
         }
     }
@@ -112,6 +132,7 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
     /// <summary>The times as Unix seconds, oldest first (the stored precision of frequency buckets).</summary>
     public long[] ToUnixSeconds()
     {
+        var ticks = Ticks;
         var seconds = new long[count];
         for (var i = 0; i < count; i++)
         {
@@ -125,6 +146,7 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
     public void CopyTicksTo(List<long> into)
     {
         ArgumentNullException.ThrowIfNull(into);
+        var ticks = Ticks;
         for (var i = 0; i < count; i++)
         {
             into.Add(ticks[i]);
@@ -136,6 +158,12 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
     IEnumerator<DateTimeOffset> IEnumerable<DateTimeOffset>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    [InlineArray(InlineCapacity)]
+    private struct InlineTicks
+    {
+        private long first;
+    }
 
     public struct Enumerator(ImpressionTimes list) : IEnumerator<DateTimeOffset>
     {
