@@ -44,6 +44,7 @@ public sealed class DecideResult
     private readonly CreativeTemplate? template;
     private readonly string? placementId;
     private string? html;
+    private bool htmlRendered;
 
     internal DecideResult(
         Decision decision,
@@ -86,10 +87,11 @@ public sealed class DecideResult
     {
         get
         {
-            if (html is null && template is not null)
+            if (!htmlRendered)
             {
                 var rendered = new StringBuilder();
                 html = RenderHtmlInto(rendered) ? rendered.ToString() : null;
+                htmlRendered = true;
             }
 
             return html;

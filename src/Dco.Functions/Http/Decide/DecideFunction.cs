@@ -60,8 +60,8 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         return new DecideResponse(result!, explain);
     }
 
-    /// <summary>How decide's body is escaped, and how an explanation is serialized into it.</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    /// <summary>How decide's body is escaped, and how an explanation is serialized into it (read-only).</summary>
+    public static readonly JsonSerializerOptions JsonOptions = ReadOnly(new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         // The body is application/json for servers, never inlined into a page as JSON: the rendered HTML
@@ -70,7 +70,13 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
         TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(DecideJsonContext.Default, DecisioningJsonContext.Default),
-    };
+    });
+
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
+    {
+        options.MakeReadOnly();
+        return options;
+    }
 
     private DecideCommand ToCommand(DecideRequestBody body, HttpRequest request)
     {

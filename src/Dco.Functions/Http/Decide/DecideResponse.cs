@@ -51,10 +51,6 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
     [ThreadStatic]
     private static StringBuilder? cachedHtml;
 
-    public DecideResult Result => result;
-
-    public bool Explain => explain;
-
     public Task ExecuteResultAsync(ActionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
