@@ -108,7 +108,34 @@ public sealed class LiveSignals
 }
 
 /// <summary>Recent impression times of one key (an asset id, or a combination key from <see cref="Decision.CombinationKey"/>).</summary>
-public sealed record FrequencyEntry(string Key, IReadOnlyList<DateTimeOffset> Impressions);
+/// <remarks>
+/// A viewer's live entries are <see cref="ImpressionTimes"/>, each its own list of times: one object per
+/// key a viewer was served, for the GC to mark, rather than an entry and a list
+/// (docs/decisions/0012-decide-request-cost.md).
+/// </remarks>
+public class FrequencyEntry
+{
+    private readonly IReadOnlyList<DateTimeOffset>? impressions;
+
+    public FrequencyEntry(string key, IReadOnlyList<DateTimeOffset> impressions)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(impressions);
+        Key = key;
+        this.impressions = impressions;
+    }
+
+    /// <summary>For <see cref="ImpressionTimes"/>, an entry that is its own list.</summary>
+    private protected FrequencyEntry(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Key = key;
+    }
+
+    public string Key { get; }
+
+    public IReadOnlyList<DateTimeOffset> Impressions => impressions ?? (IReadOnlyList<DateTimeOffset>)this;
+}
 
 /// <summary>The viewer's recent impressions in this campaign; the engine counts those inside each cap's window.</summary>
 public sealed record ViewerFrequency

@@ -12,7 +12,7 @@ namespace Dco.Core.Decisioning;
 /// Not thread-safe: its owner serializes every reader and writer (ViewerStateCache holds the
 /// viewer's lock across a decision's cap checks and the record of what it served).
 /// </summary>
-public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
+public sealed class ImpressionTimes : FrequencyEntry, IReadOnlyList<DateTimeOffset>
 {
     /// <summary>The most impressions kept per key: more than any frequency cap counts.</summary>
     public const int MaxKept = 64;
@@ -25,7 +25,15 @@ public sealed class ImpressionTimes : IReadOnlyList<DateTimeOffset>
     private long[]? spilled; // the times once more than InlineCapacity were held; null before
     private int count;
 
+    /// <summary>A list of no key in particular (a viewer's impressions of a whole campaign).</summary>
     public ImpressionTimes(int capacity = 1)
+        : this("", capacity)
+    {
+    }
+
+    /// <summary>The list of one key, itself the key's <see cref="FrequencyEntry"/>.</summary>
+    public ImpressionTimes(string key, int capacity = 1)
+        : base(key)
     {
         if (capacity > InlineCapacity)
         {

@@ -53,6 +53,22 @@ public sealed class ImpressionTimesTests
     }
 
     [Fact]
+    public void A_keyed_list_is_its_own_frequency_entry()
+    {
+        var list = new ImpressionTimes("headline-1");
+        list.Add(5, 0);
+        list.Add(3, 0);
+        list.Add(9, 0); // past the two held inline
+
+        FrequencyEntry entry = list;
+
+        Assert.Equal("headline-1", entry.Key);
+        Assert.Same(list, entry.Impressions);
+        Assert.Equal([3L, 5L, 9L], entry.Impressions.Select(t => t.UtcTicks));
+        Assert.Equal("", new ImpressionTimes().Key);
+    }
+
+    [Fact]
     public void The_engine_counts_an_impression_list_inside_the_window_only()
     {
         var list = new ImpressionTimes();

@@ -613,7 +613,8 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     internal sealed class CampaignFrequency
     {
         // Lists, not dictionaries, found by pooled key: a new key costs one reference stored in an old
-        // array (one card for the next young collection to scan), not two.
+        // array (one card for the next young collection to scan), not two. Each entry is its own list of
+        // times (an ImpressionTimes): one object per key.
         private readonly ImpressionTimes campaign = new(4);
         private readonly List<FrequencyEntry> assetList = [];
         private readonly List<FrequencyEntry> combinationList = [];
@@ -673,7 +674,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         public Dictionary<string, long[]> ToStored(DateTimeOffset horizon)
         {
             Prune(horizon.UtcTicks);
-            return combinationList.ToDictionary(c => c.Key, c => ((ImpressionTimes)c.Impressions).ToUnixSeconds(), StringComparer.Ordinal);
+            return combinationList.ToDictionary(c => c.Key, c => ((ImpressionTimes)c).ToUnixSeconds(), StringComparer.Ordinal);
         }
 
         private ImpressionTimes Times(List<FrequencyEntry> list, string key)
@@ -683,7 +684,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             {
                 if (ReferenceEquals(entry.Key, held))
                 {
-                    return (ImpressionTimes)entry.Impressions;
+                    return (ImpressionTimes)entry;
                 }
             }
 
@@ -693,15 +694,15 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                 {
                     if (string.Equals(entry.Key, held, StringComparison.Ordinal))
                     {
-                        return (ImpressionTimes)entry.Impressions;
+                        return (ImpressionTimes)entry;
                     }
                 }
             }
 
             unpooledKeys |= !pooled;
-            var added = new FrequencyEntry(held, new ImpressionTimes());
+            var added = new ImpressionTimes(held);
             list.Add(added);
-            return (ImpressionTimes)added.Impressions;
+            return added;
         }
 
         /// <summary>Drops the times before the horizon, and the assets and combinations left with none.</summary>
@@ -716,7 +717,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         {
             foreach (var entry in list)
             {
-                ((ImpressionTimes)entry.Impressions).DropBefore(horizonTicks);
+                ((ImpressionTimes)entry).DropBefore(horizonTicks);
             }
 
             list.RemoveAll(e => e.Impressions.Count == 0);
@@ -729,7 +730,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             var byAsset = new Dictionary<string, List<long>>(StringComparer.Ordinal);
             foreach (var entry in combinationList)
             {
-                var times = (ImpressionTimes)entry.Impressions;
+                var times = (ImpressionTimes)entry;
                 times.CopyTicksTo(all);
                 foreach (var assetId in entry.Key.Split('|'))
                 {
@@ -746,7 +747,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             campaign.ReplaceWith(all, oldest);
             foreach (var entry in assetList)
             {
-                ((ImpressionTimes)entry.Impressions).ReplaceWith(byAsset.Remove(entry.Key, out var times) ? times : [], oldest);
+                ((ImpressionTimes)entry).ReplaceWith(byAsset.Remove(entry.Key, out var times) ? times : [], oldest);
             }
 
             foreach (var (assetId, times) in byAsset)
