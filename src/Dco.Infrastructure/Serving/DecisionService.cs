@@ -89,8 +89,7 @@ public sealed class DecideResult
         {
             if (!htmlRendered)
             {
-                var rendered = new StringBuilder();
-                html = RenderHtmlInto(rendered) ? rendered.ToString() : null;
+                html = template is null ? null : CreativeRenderer.Render(template, Placeholders()).Html;
                 htmlRendered = true;
             }
 
@@ -102,9 +101,11 @@ public sealed class DecideResult
     public bool RenderHtmlInto(StringBuilder target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return template is not null
-            && CreativeRenderer.RenderInto(template, new DecisionPlaceholders(Assets, ImpressionUrl, ClickUrl, Decision.DecisionId, Snapshot.CampaignId, placementId), target) is null;
+        return template is not null && CreativeRenderer.RenderInto(template, Placeholders(), target) is null;
     }
+
+    private DecisionPlaceholders Placeholders() =>
+        new(Assets, ImpressionUrl, ClickUrl, Decision.DecisionId, Snapshot.CampaignId, placementId);
 }
 
 public enum DecideFailureKind

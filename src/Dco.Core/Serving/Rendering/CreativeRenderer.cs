@@ -131,7 +131,11 @@ public sealed class CreativeRenderer
     [ThreadStatic]
     private static StringBuilder? cachedBuilder;
 
-    private static StringBuilder RentBuilder(int capacity)
+    /// <summary>
+    /// This thread's builder for <see cref="RenderInto"/>, emptied (a fresh one while it is rented); give it back
+    /// with <see cref="ReturnBuilder"/> once its text has been used.
+    /// </summary>
+    public static StringBuilder RentBuilder(int capacity)
     {
         var builder = cachedBuilder;
         if (builder is null)
@@ -145,8 +149,10 @@ public sealed class CreativeRenderer
         return builder;
     }
 
-    private static void ReturnBuilder(StringBuilder builder)
+    /// <summary>Keeps <paramref name="builder"/> (from <see cref="RentBuilder"/>) for this thread's next render, unless it grew too large.</summary>
+    public static void ReturnBuilder(StringBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         if (builder.Capacity <= KeptBuilderCapacity)
         {
             cachedBuilder = builder;

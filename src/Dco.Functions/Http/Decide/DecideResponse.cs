@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Dco.Core.Decisioning;
+using Dco.Core.Serving.Rendering;
 using Dco.Infrastructure.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -21,9 +21,6 @@ namespace Dco.Functions.Http.Decide;
 /// </remarks>
 public sealed class DecideResponse(DecideResult result, bool explain) : IActionResult
 {
-    // A creative is a few KB; a builder grown past this by an unusual template is not kept.
-    private const int KeptBuilderCapacity = 32 * 1024;
-
     private static readonly JsonEncodedText DecisionIdName = JsonEncodedText.Encode("decisionId");
     private static readonly JsonEncodedText CampaignIdName = JsonEncodedText.Encode("campaignId");
     private static readonly JsonEncodedText IsDefaultName = JsonEncodedText.Encode("isDefault");
@@ -47,9 +44,6 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
     private static readonly JsonEncodedText ExplanationName = JsonEncodedText.Encode("explanation");
 
     private static readonly JsonTypeInfo ExplanationTypeInfo = DecideFunction.JsonOptions.GetTypeInfo(typeof(DecisionExplanation));
-
-    [ThreadStatic]
-    private static StringBuilder? cachedHtml;
 
     public Task ExecuteResultAsync(ActionContext context)
     {
@@ -125,9 +119,7 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
     /// <summary>The rendered creative as one JSON string written in segments, or nothing when there is none.</summary>
     private static void WriteHtml(Utf8JsonWriter writer, DecideResult result)
     {
-        var html = cachedHtml ?? new StringBuilder(4 * 1024);
-        cachedHtml = null;
-        html.Clear();
+        var html = CreativeRenderer.RentBuilder(4 * 1024);
         try
         {
             if (!result.RenderHtmlInto(html))
@@ -145,10 +137,7 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
         }
         finally
         {
-            if (html.Capacity <= KeptBuilderCapacity)
-            {
-                cachedHtml = html;
-            }
+            CreativeRenderer.ReturnBuilder(html);
         }
     }
 

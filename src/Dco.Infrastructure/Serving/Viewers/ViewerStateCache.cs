@@ -616,8 +616,8 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         // array (one card for the next young collection to scan), not two. Each entry is its own list of
         // times (an ImpressionTimes): one object per key.
         private readonly ImpressionTimes campaign = new(4);
-        private readonly List<FrequencyEntry> assetList = [];
-        private readonly List<FrequencyEntry> combinationList = [];
+        private readonly List<ImpressionTimes> assetList = [];
+        private readonly List<ImpressionTimes> combinationList = [];
         private bool unpooledKeys; // a key held as it came (the pool was full): look keys up by value too
 
         public CampaignFrequency()
@@ -674,17 +674,17 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         public Dictionary<string, long[]> ToStored(DateTimeOffset horizon)
         {
             Prune(horizon.UtcTicks);
-            return combinationList.ToDictionary(c => c.Key, c => ((ImpressionTimes)c).ToUnixSeconds(), StringComparer.Ordinal);
+            return combinationList.ToDictionary(c => c.Key, c => c.ToUnixSeconds(), StringComparer.Ordinal);
         }
 
-        private ImpressionTimes Times(List<FrequencyEntry> list, string key)
+        private ImpressionTimes Times(List<ImpressionTimes> list, string key)
         {
             var pooled = KeyPool.TryIntern(key, out var held);
             foreach (var entry in CollectionsMarshal.AsSpan(list))
             {
                 if (ReferenceEquals(entry.Key, held))
                 {
-                    return (ImpressionTimes)entry;
+                    return entry;
                 }
             }
 
@@ -694,7 +694,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                 {
                     if (string.Equals(entry.Key, held, StringComparison.Ordinal))
                     {
-                        return (ImpressionTimes)entry;
+                        return entry;
                     }
                 }
             }
@@ -713,14 +713,14 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             Prune(combinationList, horizonTicks);
         }
 
-        private static void Prune(List<FrequencyEntry> list, long horizonTicks)
+        private static void Prune(List<ImpressionTimes> list, long horizonTicks)
         {
             foreach (var entry in list)
             {
-                ((ImpressionTimes)entry).DropBefore(horizonTicks);
+                entry.DropBefore(horizonTicks);
             }
 
-            list.RemoveAll(e => e.Impressions.Count == 0);
+            list.RemoveAll(e => e.Count == 0);
         }
 
         /// <summary>The campaign's and each asset's lists from the combinations (asset ids joined by '|').</summary>
@@ -728,11 +728,10 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         {
             var all = new List<long>();
             var byAsset = new Dictionary<string, List<long>>(StringComparer.Ordinal);
-            foreach (var entry in combinationList)
+            foreach (var times in combinationList)
             {
-                var times = (ImpressionTimes)entry;
                 times.CopyTicksTo(all);
-                foreach (var assetId in entry.Key.Split('|'))
+                foreach (var assetId in times.Key.Split('|'))
                 {
                     if (!byAsset.TryGetValue(assetId, out var ofAsset))
                     {
@@ -747,7 +746,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             campaign.ReplaceWith(all, oldest);
             foreach (var entry in assetList)
             {
-                ((ImpressionTimes)entry).ReplaceWith(byAsset.Remove(entry.Key, out var times) ? times : [], oldest);
+                entry.ReplaceWith(byAsset.Remove(entry.Key, out var times) ? times : [], oldest);
             }
 
             foreach (var (assetId, times) in byAsset)
