@@ -188,8 +188,18 @@ public sealed class CampaignSnapshot : ICreativeDecider
         };
     }
 
-    internal IReadOnlyList<AssetDefinition> ResolveAssetsFor(IReadOnlyList<string> assetIds) =>
-        assetIds.Select(id => Compiled.Assets[Compiled.AssetIndex[id]]).ToArray();
+    internal IReadOnlyList<AssetDefinition> ResolveAssetsFor(IReadOnlyList<string> assetIds)
+    {
+        // Once per decide: a plain loop, not a LINQ pipeline that allocates a closure and an iterator beside the array.
+        var c = Compiled;
+        var assets = new AssetDefinition[assetIds.Count];
+        for (var i = 0; i < assets.Length; i++)
+        {
+            assets[i] = c.Assets[c.AssetIndex[assetIds[i]]];
+        }
+
+        return assets;
+    }
 
     private double ScoreOf(int s, int g, int bucket, DecisionTrace trace, int[] features)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using Dco.Core.Decisioning;
@@ -202,7 +203,7 @@ public sealed class DecisionService(
                         Geo = command.Context.Geo,
                         PageCategory = command.Context.PageCategory,
                         Placement = command.PlacementId,
-                        Attributes = command.Context.Attributes ?? new Dictionary<string, string>(),
+                        Attributes = command.Context.Attributes ?? FrozenDictionary<string, string>.Empty,
                     },
                     Signals = state.Signals,
                     Frequency = frequency.Frequency,
@@ -217,23 +218,21 @@ public sealed class DecisionService(
 
             var links = trackingUrls.LinksFor(decision.Record, command.BaseUrl);
             var assets = new List<ServedAsset>(decision.AssetIds.Count);
-            var destinations = new Dictionary<string, string>(decision.Assets.Count, StringComparer.Ordinal);
+            var destinations = snapshot.DestinationsOf(decision);
             string? primaryClick = null;
             var resolved = decision.Assets;
             for (var i = 0; i < resolved.Count; i++)
             {
                 var asset = resolved[i];
-                string? clickUrl = null;
-                var destination = snapshot.DestinationOf(asset.Id);
-                if (destination is not null)
+                var served = snapshot.ServedOf(snapshot.Engine.SlotNames[i], asset);
+                if (destinations.ContainsKey(asset.Id))
                 {
                     // Only assets with a server-side destination get a click URL: the click endpoint redirects there.
-                    destinations[asset.Id] = destination;
-                    clickUrl = links.ClickUrl(asset.Id);
-                    primaryClick ??= clickUrl;
+                    served = served with { ClickUrl = links.ClickUrl(asset.Id) };
+                    primaryClick ??= served.ClickUrl;
                 }
 
-                assets.Add(ToServed(snapshot.Engine.SlotNames[i], asset, clickUrl));
+                assets.Add(served);
             }
 
             stored = new DecisionDocument
@@ -252,23 +251,6 @@ public sealed class DecisionService(
         }
     }
 
-    private static ServedAsset ToServed(string slot, AssetDefinition asset, string? clickUrl)
-    {
-        var isText = string.Equals(asset.Kind, "text", StringComparison.OrdinalIgnoreCase);
-        return new ServedAsset(
-            slot,
-            asset.Id,
-            asset.Kind,
-            isText ? asset.Content : asset.Attributes.GetValueOrDefault("text"),
-            isText ? null : asset.Content,
-            ParseInt(asset.Attributes.GetValueOrDefault("width")),
-            ParseInt(asset.Attributes.GetValueOrDefault("height")),
-            asset.Attributes.GetValueOrDefault("alt"),
-            clickUrl);
-    }
-
-    private static int? ParseInt(string? value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
 }
 
 /// <summary>

@@ -33,22 +33,17 @@ internal sealed class CompiledRule
         var outcome = _outcome;
         if (outcome is null || !ReferenceEquals(outcome.Signals, signals))
         {
-            int[] fired;
-            if (Condition!.PerAsset)
-            {
-                fired = Targets.Where(a => Condition.Evaluate(state, a)).ToArray();
-            }
-            else
-            {
-                fired = Condition.Evaluate(state, -1) ? Targets : [];
-            }
-
+            var fired = Condition!.PerAsset ? FiredPerAsset(state) : Condition.Evaluate(state, -1) ? Targets : [];
             outcome = new SignalOutcome(signals, fired);
             _outcome = outcome;
         }
 
         return outcome.Fired;
     }
+
+    // Apart from FiredTargets: a lambda capturing its parameter would allocate its closure on every call,
+    // also on the cached path that every decide takes.
+    private int[] FiredPerAsset(RequestState state) => Targets.Where(a => Condition!.Evaluate(state, a)).ToArray();
 
     private sealed record SignalOutcome(LiveSignals Signals, int[] Fired);
 }

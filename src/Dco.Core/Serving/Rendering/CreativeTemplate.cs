@@ -31,7 +31,8 @@ public sealed class CreativeTemplate
 {
     internal CreativeTemplate(IReadOnlyList<TemplateSegment> segments, int literalLength)
     {
-        Segments = segments;
+        // An array, so that rendering (every decide) walks it without an enumerator object.
+        Segments = [.. segments];
         LiteralLength = literalLength;
         var names = new List<string>();
         foreach (var segment in segments)
@@ -48,7 +49,7 @@ public sealed class CreativeTemplate
     /// <summary>Distinct placeholder names in order of first use (e.g. "headline.text").</summary>
     public IReadOnlyList<string> Placeholders { get; }
 
-    internal IReadOnlyList<TemplateSegment> Segments { get; }
+    internal TemplateSegment[] Segments { get; }
 
     internal int LiteralLength { get; }
 

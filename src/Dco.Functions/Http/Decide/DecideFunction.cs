@@ -34,8 +34,7 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
             return Problems.MalformedJson(ex);
         }
 
-        var errors = Validate(body);
-        if (errors.Count > 0)
+        if (Validate(body) is { } errors)
         {
             return Problems.Validation(errors);
         }
@@ -105,38 +104,38 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
             baseUrl);
     }
 
-    private static Dictionary<string, string[]> Validate(DecideRequestBody? body)
+    /// <summary>The request's field errors; null when there are none (the common case, so nothing is allocated for it).</summary>
+    private static Dictionary<string, string[]>? Validate(DecideRequestBody? body)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (body is null)
         {
-            errors["body"] = ["A JSON object is required."];
-            return errors;
+            return new(StringComparer.Ordinal) { ["body"] = ["A JSON object is required."] };
         }
 
+        Dictionary<string, string[]>? errors = null;
         if (string.IsNullOrWhiteSpace(body.CampaignId) == string.IsNullOrWhiteSpace(body.PlacementId))
         {
-            errors["campaignId"] = ["Give exactly one of campaignId and placementId."];
+            (errors ??= new(StringComparer.Ordinal))["campaignId"] = ["Give exactly one of campaignId and placementId."];
         }
 
         if (body.ViewerId is { } viewer && ViewerPseudonymizer.Validate(viewer) is { } viewerError)
         {
-            errors["viewerId"] = [viewerError];
+            (errors ??= new(StringComparer.Ordinal))["viewerId"] = [viewerError];
         }
 
         if (body.Segments is { Count: > 100 })
         {
-            errors["segments"] = ["At most 100 segments."];
+            (errors ??= new(StringComparer.Ordinal))["segments"] = ["At most 100 segments."];
         }
 
         if (body.Context?.Attributes is { Count: > 50 })
         {
-            errors["context.attributes"] = ["At most 50 attributes."];
+            (errors ??= new(StringComparer.Ordinal))["context.attributes"] = ["At most 50 attributes."];
         }
 
         if (body.Context?.PageUrl is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
         {
-            errors["context.pageUrl"] = ["Must be an absolute URL."];
+            (errors ??= new(StringComparer.Ordinal))["context.pageUrl"] = ["Must be an absolute URL."];
         }
 
         return errors;

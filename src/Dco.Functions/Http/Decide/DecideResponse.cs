@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Dco.Core.Decisioning;
@@ -66,7 +67,7 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
         writer.WriteBoolean(IsDefaultName, decision.IsDefault);
         if (decision.IsDefault)
         {
-            writer.WriteString(DefaultReasonName, decision.DefaultReason.ToString());
+            writer.WriteString(DefaultReasonName, EnumName<DefaultReason>.Of(decision.DefaultReason));
         }
 
         writer.WriteStartArray(AssetsName);
@@ -83,7 +84,7 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
         writer.WriteNumber(PropensityName, decision.Propensity);
         writer.WriteString(PolicyName, decision.PolicyName);
         writer.WriteString(PolicyVersionName, decision.PolicyVersion);
-        writer.WriteString(ConsentName, result.Consent.Level.ToString());
+        writer.WriteString(ConsentName, EnumName<ConsentLevel>.Of(result.Consent.Level));
         if (explain)
         {
             writer.WritePropertyName(ExplanationName);
@@ -147,5 +148,16 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
         {
             writer.WriteString(name, value);
         }
+    }
+
+    /// <summary>An enum's names as the serializer's string converter writes them, encoded once rather than looked up and escaped per response.</summary>
+    private static class EnumName<T>
+        where T : struct, Enum
+    {
+        private static readonly FrozenDictionary<T, JsonEncodedText> Names =
+            Enum.GetValues<T>().Distinct().ToFrozenDictionary(v => v, v => JsonEncodedText.Encode(v.ToString(), DecideFunction.JsonOptions.Encoder));
+
+        public static JsonEncodedText Of(T value) =>
+            Names.TryGetValue(value, out var name) ? name : JsonEncodedText.Encode(value.ToString(), DecideFunction.JsonOptions.Encoder);
     }
 }
