@@ -27,11 +27,15 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
         DecideRequestBody? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync(request.Body, DecideJsonContext.Default.DecideRequestBody, cancellationToken);
+            body = await JsonRequestBody.ReadAsync(request, DecideJsonContext.Default.DecideRequestBody, MaxBodyBytes, cancellationToken);
         }
         catch (JsonException ex)
         {
             return Problems.MalformedJson(ex);
+        }
+        catch (RequestBodyTooLargeException ex)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too large", ex.Message);
         }
 
         if (Validate(body) is { } errors)
