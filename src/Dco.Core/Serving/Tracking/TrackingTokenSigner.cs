@@ -182,7 +182,8 @@ public sealed class TrackingTokenSigner
             return new(TrackingTokenStatus.WrongKind, claims, keyId);
         }
 
-        if (now > claims.ExpiresAt + clockSkew)
+        // The difference of two instants always fits a TimeSpan; expiry + skew overflows for a v2 expiry near year 10000.
+        if (now - claims.ExpiresAt > clockSkew)
         {
             return new(TrackingTokenStatus.Expired, claims, keyId);
         }

@@ -441,6 +441,155 @@ public sealed class TrackingTokenSignerTests
         Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(HandMade(2, Key("k1", 1), Click(), combinationId: "combo-42")).Status);
     }
 
+    // Tokens issued as v2 live for the token lifetime after a deploy: they are built here by hand, with the
+    // full 32-byte MAC, so that these tests hold whatever version the signer issues.
+    [Fact]
+    public void A_v2_token_still_verifies_with_every_claim()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+
+        var result = signer.Verify(HandMade(2, Key("k1", 1), Click(), combinationId: null), TrackingEventKind.Click);
+
+        Assert.Equal((TrackingTokenStatus.Valid, "k1"), (result.Status, result.KeyId));
+        Assert.Equal(Click(), result.Token);
+    }
+
+    [Fact]
+    public void A_v2_impression_token_without_asset_still_verifies()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var impression = Click() with { Kind = TrackingEventKind.Impression, AssetId = null };
+
+        var result = signer.Verify(HandMade(2, Key("k1", 1), impression, combinationId: null), TrackingEventKind.Impression);
+
+        Assert.Equal(impression, result.Token);
+    }
+
+    [Fact]
+    public void A_v2_token_for_a_served_decision_id_still_verifies_with_the_id_written_as_text()
+    {
+        // v2 wrote every decision id as text, the platform's own ids included.
+        var (signer, _) = Signer(Key("k1", 1));
+        var token = Click() with { DecisionId = "0196f7a0c1e27b3c9a4d5e6f7a8b9c0d-7", CampaignId = "demo" };
+
+        var result = signer.Verify(HandMade(2, Key("k1", 1), token, combinationId: null), TrackingEventKind.Click);
+
+        Assert.Equal(token, result.Token);
+    }
+
+    [Fact]
+    public void A_v2_token_signed_before_rotation_still_verifies_with_the_old_key()
+    {
+        var clock = new ManualClock(Start);
+        var rotated = new TrackingTokenSigner(new SigningKeyRing([Key("k2", 2), Key("k1", 1, Start.AddDays(1))], "k2"), clock);
+
+        var result = rotated.Verify(HandMade(2, Key("k1", 1), Click(), combinationId: null));
+
+        Assert.Equal((TrackingTokenStatus.Valid, "k1"), (result.Status, result.KeyId));
+    }
+
+    [Fact]
+    public void Changing_a_byte_after_the_origin_tag_of_a_v2_token_is_tampered()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var parts = HandMade(2, Key("k1", 1), Click(), combinationId: null).Split('.');
+        var payload = Base64Url(parts[0]);
+        // The last byte is in the asset id: the origin tag (key and decision) still checks, the MAC does not.
+        payload[^1] ^= 0x01;
+
+        Assert.Equal(TrackingTokenStatus.Tampered, signer.Verify(ToBase64Url(payload) + "." + parts[1]).Status);
+    }
+
+    [Fact]
+    public void Flipping_any_bit_of_a_v2_tokens_signature_is_tampered()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var parts = HandMade(2, Key("k1", 1), Click(), combinationId: null).Split('.');
+        var mac = Base64Url(parts[1]);
+
+        for (var bit = 0; bit < mac.Length * 8; bit++)
+        {
+            var copy = (byte[])mac.Clone();
+            copy[bit / 8] ^= (byte)(1 << (bit % 8));
+            Assert.Equal(TrackingTokenStatus.Tampered, signer.Verify(parts[0] + "." + ToBase64Url(copy)).Status);
+        }
+    }
+
+    [Fact]
+    public void A_v2_token_whose_decision_was_swapped_is_forged()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var genuine = Base64Url(HandMade(2, Key("k1", 1), Click(), combinationId: null).Split('.')[0]);
+        var other = HandMade(2, Key("k1", 1), Click() with { DecisionId = "dec-0002" }, combinationId: null).Split('.');
+        var payload = Base64Url(other[0]);
+        // v2's origin tag is bytes 10..17, after the 8-byte expiry.
+        Array.Copy(genuine, 10, payload, 10, 8);
+
+        Assert.Equal(TrackingTokenStatus.Forged, signer.Verify(ToBase64Url(payload) + "." + other[1]).Status);
+    }
+
+    [Fact]
+    public void A_v2_token_signed_with_another_secret_under_our_key_id_is_forged()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+
+        var result = signer.Verify(HandMade(2, Key("k1", 99), Click(), combinationId: null));
+
+        Assert.Equal((TrackingTokenStatus.Forged, (TrackingToken?)null), (result.Status, result.Token));
+    }
+
+    [Fact]
+    public void A_v2_token_past_its_expiry_and_the_skew_is_expired()
+    {
+        var (signer, clock) = Signer(Key("k1", 1));
+        var text = HandMade(2, Key("k1", 1), Click(Start.AddMinutes(10)), combinationId: null);
+
+        clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(31));
+
+        Assert.Equal(TrackingTokenStatus.Expired, signer.Verify(text).Status);
+    }
+
+    [Fact]
+    public void A_v2_impression_token_presented_as_a_click_is_wrong_kind()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var text = HandMade(2, Key("k1", 1), Click() with { Kind = TrackingEventKind.Impression }, combinationId: null);
+
+        Assert.Equal(TrackingTokenStatus.WrongKind, signer.Verify(text, TrackingEventKind.Click).Status);
+    }
+
+    [Fact]
+    public void A_v2_token_whose_key_has_been_retired_is_rejected()
+    {
+        var clock = new ManualClock(Start.AddDays(2));
+        var rotated = new TrackingTokenSigner(new SigningKeyRing([Key("k2", 2), Key("k1", 1, Start.AddDays(1))], "k2"), clock);
+
+        Assert.Equal(TrackingTokenStatus.RetiredKey, rotated.Verify(HandMade(2, Key("k1", 1), Click(Start.AddDays(3)), combinationId: null)).Status);
+    }
+
+    [Fact]
+    public void A_v2_token_expiring_at_the_last_second_of_the_calendar_verifies_without_throwing()
+    {
+        // v2's 8-byte expiry reaches 9999-12-31T23:59:59Z; adding the clock skew to it would overflow.
+        var (signer, _) = Signer(Key("k1", 1));
+        var text = HandMade(2, Key("k1", 1), Click(DateTimeOffset.MaxValue), combinationId: null);
+
+        var result = signer.Verify(text);
+
+        Assert.Equal(TrackingTokenStatus.Valid, result.Status);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.MaxValue.ToUnixTimeSeconds()), result.Token!.ExpiresAt);
+    }
+
+    [Fact]
+    public void A_v2_token_with_its_signature_cut_to_16_bytes_is_malformed()
+    {
+        // v2 is verified with its full 32-byte MAC only: a v2 payload does not get v3's shorter one.
+        var (signer, _) = Signer(Key("k1", 1));
+        var parts = HandMade(2, Key("k1", 1), Click(), combinationId: null).Split('.');
+
+        Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(parts[0] + "." + ToBase64Url(Base64Url(parts[1])[..16])).Status);
+    }
+
     [Fact]
     public void Signing_refuses_a_combination_id_since_v2_does_not_carry_it()
     {
