@@ -53,7 +53,7 @@ public interface ITrackingUrls
 /// <summary>
 /// The impression URL and a click URL for each chosen asset (click tokens name the asset; the destination
 /// stays server-side). Click URLs are signed when asked for: decide asks only for the assets that have a
-/// destination, and each signature is an HMAC and a ~200-character string.
+/// destination, and each signature is an HMAC and a string of about 140 characters.
 /// </summary>
 public sealed class TrackingLinks
 {

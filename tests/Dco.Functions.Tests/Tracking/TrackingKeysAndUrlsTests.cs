@@ -1,5 +1,6 @@
 using Dco.Core.Decisioning;
 using Dco.Core.Serving.Tracking;
+using Dco.Infrastructure.Serving.Decisions;
 using Dco.Infrastructure.Tracking;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -83,7 +84,7 @@ public sealed class TrackingKeysAndUrlsTests
     }
 
     [Fact]
-    public void A_demo_click_url_is_192_characters()
+    public void A_demo_click_url_is_143_characters()
     {
         var time = new FakeTimeProvider(Now);
         var (urls, _) = Build($"local1:{Secret(1)}", null, time);
@@ -96,9 +97,27 @@ public sealed class TrackingKeysAndUrlsTests
 
         var url = urls.LinksFor(decision, new Uri("http://127.0.0.1:7071/")).ClickUrl("image-sku-rain-jacket");
 
-        // 32 for http://127.0.0.1:7071/api/t/c?t= and 160 for the token (payload 87 bytes: 116 characters,
-        // '.', 43 for the MAC). A v1 token also carried the 88-character combination: 311 in all.
-        Assert.Equal(192, url.Length);
+        // 32 for http://127.0.0.1:7071/api/t/c?t= and 111 for the token: payload v3 is 66 bytes (the decision id
+        // packed into 18), 88 characters, '.', 22 for the 16-byte MAC. A v2 token was 160 characters (192 in all),
+        // a v1 token also carried the 88-character combination (311 in all).
+        Assert.Equal(143, url.Length);
+    }
+
+    [Fact]
+    public void Every_decision_id_the_log_writer_gives_is_packed_into_its_tokens_and_comes_back_unchanged()
+    {
+        // Core packs ids of the shape DecisionIds formats without referencing it: if the two drifted apart, tokens
+        // would silently grow back by 18 characters. A packed id makes every token below the same length.
+        var time = new FakeTimeProvider(Now);
+        var (_, ring) = Build($"k1:{Secret(1)}", null, time);
+        var page = Guid.CreateVersion7(Now).ToString("N");
+        var ids = Enumerable.Range(0, DecisionLogWriter.PageCapacity).Select(index => DecisionIds.Format(page, index)).ToArray();
+
+        var tokens = ids.Select(id => ring.Signer.Sign(new TrackingToken(TrackingEventKind.Click, id, "demo", null, "a", Now.AddDays(7)))).ToArray();
+
+        // Payload 14 + (1+2) + (1+16+1) + (1+4) + (1+1) = 42 bytes: 56 characters, '.', 22.
+        Assert.Equal([79], tokens.Select(t => t.Length).Distinct());
+        Assert.Equal(ids, tokens.Select(t => ring.Signer.Verify(t).Token!.DecisionId));
     }
 
     [Fact]

@@ -2,27 +2,47 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Dco.Core.Serving.Tracking;
 
 /// <summary>
-/// Signs and verifies tracking tokens: <c>base64url(payload) "." base64url(HMAC-SHA256(key, payload))</c>.
+/// Signs and verifies tracking tokens: <c>base64url(payload) "." base64url(MAC)</c>.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Payload v2, the one issued (binary, big-endian): version(1)=2 kind(1) expiresUnixSeconds(8) originTag(8), then
-/// length-prefixed UTF-8 strings (1-byte length): keyId, decisionId, campaignId, assetId (length 0 = none).
+/// Payload v3, the one issued (binary, big-endian): version(1)=3 kind(1) expiresUnixSeconds(4, unsigned: 1970 to
+/// 2106) originTag(8), then keyId (1-byte length, ASCII), decisionId, campaignId and assetId (1-byte length, UTF-8;
+/// asset length 0 = none). A decision id of the platform's shape (32 lowercase hex characters, '-', index 0..127; see
+/// <see cref="PackedDecisionId"/>) is written as the tag byte 0xFF, its 16 bytes and the index byte; any other as
+/// length and UTF-8, like the other ids (at most 200 bytes, so its length is never 0xFF). The MAC is
+/// HMAC-SHA256(key, payload) truncated to its first 16 bytes (128 bits; RFC 2104 section 5 allows truncation to half
+/// the hash or more). v3 exists for length: every decide response carries about eight tracking URLs, and the packed
+/// decision id, the 4-byte expiry and the shorter MAC take a served click token from 155 characters to 106.
+/// Each payload has one encoding: verification refuses a platform-shaped decision id written as text, an index above
+/// 127 and an id that is not valid UTF-8.
 /// </para>
 /// <para>
-/// Payload v1, issued before v2 and still verified: the same header with version 1, and a combinationId between
-/// campaignId and assetId. v2 leaves the combination out: the stored decision holds it, and carrying it made every URL
-/// longer by 4/3 of its length (~120 characters for a five-slot demo creative). A v1 token verifies with <see cref="TrackingToken.CombinationId"/> set; a v2 token with it null.
+/// Payload v2, issued before v3 and still verified: version 2, an 8-byte signed expiry, every id as length and
+/// UTF-8, and the full 32-byte HMAC-SHA256 as MAC.
 /// </para>
 /// <para>
-/// The origin tag (both versions) is the first 8 bytes of HMAC(key, 'O' ‖ keyId ‖ decisionId), each with its length
-/// prefix: it lets verification tell a token we issued and someone altered (tag checks, MAC does not) from one made
-/// up from nothing (neither checks). It depends on key and decision only, so <see cref="ForDecision"/> computes it once
-/// for all of a decision's tokens. Verification never throws on input and compares in constant time.
+/// Payload v1, issued before v2 and still verified: v2's layout with version 1 and a combinationId between
+/// campaignId and assetId. v2 left the combination out: the stored decision holds it, and carrying it made every URL
+/// longer by 4/3 of its length (~120 characters for a five-slot demo creative). A v1 token verifies with
+/// <see cref="TrackingToken.CombinationId"/> set; v2 and v3 tokens with it null.
+/// </para>
+/// <para>
+/// Each version's MAC has one length (v3 16 bytes, v1 and v2 32): a token whose MAC has the other length is
+/// <see cref="TrackingTokenStatus.Malformed"/>, a shape error found before any key is looked up, like a wrong id
+/// length. The version byte is the first byte the MAC covers, so no version's MAC checks under another's.
+/// </para>
+/// <para>
+/// The origin tag (every version) is the first 8 bytes of HMAC(key, 'O' ‖ keyId ‖ decisionId), each written as in
+/// the payload, prefix included: it lets verification tell a token we issued and someone altered (tag checks, MAC
+/// does not) from one made up from nothing (neither checks). It depends on key and decision only, so
+/// <see cref="ForDecision"/> computes it once for all of a decision's tokens. Verification never throws on input and
+/// compares in constant time.
 /// </para>
 /// </remarks>
 public sealed class TrackingTokenSigner
@@ -34,14 +54,26 @@ public sealed class TrackingTokenSigner
     public const int MaximumIdBytes = 200;
 
     /// <summary>The payload version <see cref="Sign(TrackingToken)"/> and <see cref="ForDecision"/> issue.</summary>
-    internal const byte PayloadVersion = 2;
-    internal const byte LegacyPayloadVersion = 1;
-    internal const int OriginTagOffset = 1 + 1 + 8;
-    internal const int OriginTagLength = 8;
-    internal const int HeaderLength = OriginTagOffset + OriginTagLength;
-    internal const int MacLength = 32;
+    internal const byte PayloadVersion = 3;
+    internal const byte V2PayloadVersion = 2;
+    internal const byte V1PayloadVersion = 1;
 
-    /// <summary>Longest v2 payload: header, then key id, decision id, campaign id and asset id.</summary>
+    internal const int OriginTagLength = 8;
+    internal const int OriginTagOffset = 1 + 1 + 4;
+    internal const int HeaderLength = OriginTagOffset + OriginTagLength;
+
+    /// <summary>v3's MAC: the first 16 bytes of the HMAC.</summary>
+    internal const int MacLength = 16;
+
+    /// <summary>The decision id tag byte of a packed id in v3; a text id's length is at most <see cref="MaximumIdBytes"/>.</summary>
+    internal const byte PackedDecisionIdTag = 0xFF;
+
+    // v1 and v2: an 8-byte expiry and the whole HMAC as MAC.
+    internal const int LegacyOriginTagOffset = 1 + 1 + 8;
+    internal const int LegacyHeaderLength = LegacyOriginTagOffset + OriginTagLength;
+    internal const int LegacyMacLength = HMACSHA256.HashSizeInBytes;
+
+    /// <summary>Longest v3 payload: header, then key id, decision id, campaign id and asset id.</summary>
     internal const int MaximumPayloadLength = HeaderLength + (4 * (1 + MaximumIdBytes));
     private const byte OriginDomain = (byte)'O';
 
@@ -65,8 +97,9 @@ public sealed class TrackingTokenSigner
     }
 
     /// <summary>
-    /// Signs <paramref name="token"/> with the active key (payload v2). Ids must be non-empty and at most
-    /// <see cref="MaximumIdBytes"/> UTF-8 bytes; <see cref="TrackingToken.CombinationId"/> must be null.
+    /// Signs <paramref name="token"/> with the active key (payload v3). Ids must be non-empty and at most
+    /// <see cref="MaximumIdBytes"/> UTF-8 bytes; <see cref="TrackingToken.CombinationId"/> must be null; the expiry
+    /// must fall between 1970 and 2106 (v3 keeps it in 32 bits).
     /// </summary>
     public string Sign(TrackingToken token) => Sign(token, "");
 
@@ -97,17 +130,25 @@ public sealed class TrackingTokenSigner
     /// </summary>
     /// <param name="decisionId">The decision's id; non-empty, at most <see cref="MaximumIdBytes"/> UTF-8 bytes.</param>
     /// <param name="campaignId">The decision's campaign id; non-empty, at most <see cref="MaximumIdBytes"/> UTF-8 bytes.</param>
-    /// <param name="expiresAt">When the tokens expire (kept to the second).</param>
-    /// <exception cref="ArgumentException">An id is missing or too long.</exception>
+    /// <param name="expiresAt">When the tokens expire (kept to the second); from 1970-01-01 to 2106-02-07T06:28:15Z.</param>
+    /// <exception cref="ArgumentException">An id is missing or too long, or the expiry is out of range.</exception>
     public DecisionTokenSigner ForDecision(string decisionId, string campaignId, DateTimeOffset expiresAt)
     {
+        var expires = expiresAt.ToUnixTimeSeconds();
+        if (expires is < 0 or > uint.MaxValue)
+        {
+            throw new ArgumentException(
+                $"A tracking token's expiry must fall between 1970-01-01T00:00:00Z and 2106-02-07T06:28:15Z (Unix seconds in 32 bits); was {expiresAt:O}.",
+                nameof(expiresAt));
+        }
+
         var key = keys.Active;
         Span<byte> head = stackalloc byte[HeaderLength + (3 * (1 + MaximumIdBytes))];
         head[0] = PayloadVersion;
-        BinaryPrimitives.WriteInt64BigEndian(head[2..], expiresAt.ToUnixTimeSeconds());
+        BinaryPrimitives.WriteUInt32BigEndian(head[2..], (uint)expires);
         var length = HeaderLength;
         length += WriteId(head[length..], key.Id, "key id", required: true);
-        length += WriteId(head[length..], decisionId, nameof(decisionId), required: true);
+        length += WriteDecisionId(head[length..], decisionId);
         var decisionEnd = length;
         length += WriteId(head[length..], campaignId, nameof(campaignId), required: true);
 
@@ -132,17 +173,16 @@ public sealed class TrackingTokenSigner
         }
 
         Span<byte> payload = stackalloc byte[MaximumTokenLength];
-        Span<byte> mac = stackalloc byte[MacLength + 3];
+        Span<byte> mac = stackalloc byte[LegacyMacLength + 3];
         if (!TryDecode(text[..dot], payload, out var payloadLength)
-            || !TryDecode(text[(dot + 1)..], mac, out var macLength)
-            || macLength != MacLength)
+            || !TryDecode(text[(dot + 1)..], mac, out var macLength))
         {
             return new(TrackingTokenStatus.Malformed);
         }
 
         payload = payload[..payloadLength];
-        mac = mac[..MacLength];
-        if (!TryParse(payload, out var parsed))
+        mac = mac[..macLength];
+        if (!TryParse(payload, out var parsed) || mac.Length != parsed.MacLength)
         {
             return new(TrackingTokenStatus.Malformed);
         }
@@ -159,19 +199,20 @@ public sealed class TrackingTokenSigner
             return new(TrackingTokenStatus.RetiredKey, KeyId: keyId);
         }
 
-        Span<byte> expectedMac = stackalloc byte[MacLength];
+        // v3 compares the HMAC's first 16 bytes, v1 and v2 all 32: mac.Length is the version's, checked above.
+        Span<byte> expectedMac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         KeyedHmac.Compute(key.Secret, payload, expectedMac);
-        if (!CryptographicOperations.FixedTimeEquals(expectedMac, mac))
+        if (!CryptographicOperations.FixedTimeEquals(expectedMac[..mac.Length], mac))
         {
             Span<byte> expectedTag = stackalloc byte[OriginTagLength];
-            OriginTag(key.Secret, payload[HeaderLength..parsed.DecisionEnd], expectedTag);
-            var tagChecks = CryptographicOperations.FixedTimeEquals(expectedTag, payload.Slice(OriginTagOffset, OriginTagLength));
+            OriginTag(key.Secret, payload[parsed.HeaderLength..parsed.DecisionEnd], expectedTag);
+            var tagChecks = CryptographicOperations.FixedTimeEquals(expectedTag, payload.Slice(parsed.HeaderLength - OriginTagLength, OriginTagLength));
             return new(tagChecks ? TrackingTokenStatus.Tampered : TrackingTokenStatus.Forged, KeyId: keyId);
         }
 
         var claims = new TrackingToken(
             (TrackingEventKind)parsed.Kind,
-            Encoding.UTF8.GetString(payload[parsed.DecisionId]),
+            parsed.DecisionIdIsPacked ? PackedDecisionId.Unpack(payload[parsed.DecisionId]) : Encoding.UTF8.GetString(payload[parsed.DecisionId]),
             Encoding.UTF8.GetString(payload[parsed.CampaignId]),
             parsed.CombinationId is { } combination ? Encoding.UTF8.GetString(payload[combination]) : null,
             IsEmpty(parsed.AssetId) ? null : Encoding.UTF8.GetString(payload[parsed.AssetId]),
@@ -182,7 +223,8 @@ public sealed class TrackingTokenSigner
             return new(TrackingTokenStatus.WrongKind, claims, keyId);
         }
 
-        if (now > claims.ExpiresAt + clockSkew)
+        // The difference of two instants always fits a TimeSpan; expiry + skew overflows for a v2 expiry near year 10000.
+        if (now - claims.ExpiresAt > clockSkew)
         {
             return new(TrackingTokenStatus.Expired, claims, keyId);
         }
@@ -196,7 +238,7 @@ public sealed class TrackingTokenSigner
         Span<byte> input = stackalloc byte[1 + keyAndDecision.Length];
         input[0] = OriginDomain;
         keyAndDecision.CopyTo(input[1..]);
-        Span<byte> full = stackalloc byte[MacLength];
+        Span<byte> full = stackalloc byte[HMACSHA256.HashSizeInBytes];
         KeyedHmac.Compute(secret, input, full);
         full[..OriginTagLength].CopyTo(destination);
     }
@@ -222,6 +264,18 @@ public sealed class TrackingTokenSigner
 
         destination[0] = (byte)written;
         return 1 + written;
+    }
+
+    /// <summary>Writes v3's decision id: packed behind its tag when it has the platform's shape, else as <see cref="WriteId"/>.</summary>
+    private static int WriteDecisionId(Span<byte> destination, string? decisionId)
+    {
+        if (decisionId is not null && PackedDecisionId.TryPack(decisionId, destination[1..]))
+        {
+            destination[0] = PackedDecisionIdTag;
+            return 1 + PackedDecisionId.Length;
+        }
+
+        return WriteId(destination, decisionId, nameof(decisionId), required: true);
     }
 
     private static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out int written)
@@ -250,21 +304,63 @@ public sealed class TrackingTokenSigner
     private static bool TryParse(ReadOnlySpan<byte> payload, out ParsedPayload parsed)
     {
         parsed = default;
-        if (payload.Length < HeaderLength || payload[0] is not (PayloadVersion or LegacyPayloadVersion)
-            || payload[1] is not ((byte)TrackingEventKind.Impression or (byte)TrackingEventKind.Click))
+        if (payload.Length < 2 || payload[1] is not ((byte)TrackingEventKind.Impression or (byte)TrackingEventKind.Click))
         {
             return false;
         }
 
-        var expires = BinaryPrimitives.ReadInt64BigEndian(payload[2..]);
-        if (expires < DateTimeOffset.MinValue.ToUnixTimeSeconds() || expires > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        var version = payload[0];
+        long expires;
+        int headerLength;
+        int macLength;
+        if (version == PayloadVersion && payload.Length >= HeaderLength)
+        {
+            // Any 32-bit value is a valid instant (1970 to 2106).
+            expires = BinaryPrimitives.ReadUInt32BigEndian(payload[2..]);
+            headerLength = HeaderLength;
+            macLength = MacLength;
+        }
+        else if ((version is V2PayloadVersion or V1PayloadVersion) && payload.Length >= LegacyHeaderLength)
+        {
+            expires = BinaryPrimitives.ReadInt64BigEndian(payload[2..]);
+            if (expires < DateTimeOffset.MinValue.ToUnixTimeSeconds() || expires > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+            {
+                return false;
+            }
+
+            headerLength = LegacyHeaderLength;
+            macLength = LegacyMacLength;
+        }
+        else
         {
             return false;
         }
 
-        var position = HeaderLength;
-        if (!TryReadId(payload, ref position, out var keyId) || !IsValidKeyId(payload[keyId])
-            || !TryReadId(payload, ref position, out var decisionId) || IsEmpty(decisionId))
+        var position = headerLength;
+        if (!TryReadId(payload, ref position, out var keyId) || !IsValidKeyId(payload[keyId]))
+        {
+            return false;
+        }
+
+        Range decisionId;
+        var decisionIdIsPacked = false;
+        if (version == PayloadVersion && position < payload.Length && payload[position] == PackedDecisionIdTag)
+        {
+            if (position + 1 + PackedDecisionId.Length > payload.Length)
+            {
+                return false;
+            }
+
+            decisionId = new Range(position + 1, position + 1 + PackedDecisionId.Length);
+            if (!PackedDecisionId.IsValid(payload[decisionId]))
+            {
+                return false;
+            }
+
+            position += 1 + PackedDecisionId.Length;
+            decisionIdIsPacked = true;
+        }
+        else if (!TryReadId(payload, ref position, out decisionId) || IsEmpty(decisionId))
         {
             return false;
         }
@@ -276,7 +372,7 @@ public sealed class TrackingTokenSigner
         }
 
         Range? combinationId = null;
-        if (payload[0] == LegacyPayloadVersion)
+        if (version == V1PayloadVersion)
         {
             if (!TryReadId(payload, ref position, out var combination) || IsEmpty(combination))
             {
@@ -291,7 +387,18 @@ public sealed class TrackingTokenSigner
             return false;
         }
 
-        parsed = new ParsedPayload(payload[1], expires, decisionEnd, keyId, decisionId, campaignId, combinationId, assetId);
+        // v3 gives every claim one encoding: a platform decision id only packed, and text only as valid UTF-8,
+        // which decodes to the string it was encoded from. v1 and v2 are verified as they always were.
+        if (version == PayloadVersion
+            && ((!decisionIdIsPacked && (PackedDecisionId.IsPackable(payload[decisionId]) || !Utf8.IsValid(payload[decisionId])))
+                || !Utf8.IsValid(payload[campaignId])
+                || !Utf8.IsValid(payload[assetId])))
+        {
+            return false;
+        }
+
+        parsed = new ParsedPayload(
+            payload[1], expires, headerLength, macLength, decisionEnd, keyId, decisionId, decisionIdIsPacked, campaignId, combinationId, assetId);
         return true;
     }
 
@@ -337,9 +444,12 @@ public sealed class TrackingTokenSigner
     private readonly record struct ParsedPayload(
         byte Kind,
         long ExpiresUnixSeconds,
+        int HeaderLength,
+        int MacLength,
         int DecisionEnd,
         Range KeyId,
         Range DecisionId,
+        bool DecisionIdIsPacked,
         Range CampaignId,
         Range? CombinationId,
         Range AssetId);
@@ -354,7 +464,7 @@ public sealed class DecisionTokenSigner
 {
     private readonly byte[] secret;
 
-    // The v2 payload up to the asset id, origin tag included; each token sets the kind byte and appends its asset.
+    // The v3 payload up to the asset id, origin tag included; each token sets the kind byte and appends its asset.
     private readonly byte[] head;
 
     internal DecisionTokenSigner(byte[] secret, byte[] head)
@@ -379,8 +489,9 @@ public sealed class DecisionTokenSigner
         var length = head.Length + TrackingTokenSigner.WriteId(payload[head.Length..], assetId, nameof(assetId), required: false);
         payload = payload[..length];
 
-        Span<byte> mac = stackalloc byte[TrackingTokenSigner.MacLength];
-        KeyedHmac.Compute(secret, payload, mac);
+        Span<byte> hmac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        KeyedHmac.Compute(secret, payload, hmac);
+        var mac = hmac[..TrackingTokenSigner.MacLength];
 
         var payloadChars = Base64Url.GetEncodedLength(payload.Length);
         var macChars = Base64Url.GetEncodedLength(TrackingTokenSigner.MacLength);

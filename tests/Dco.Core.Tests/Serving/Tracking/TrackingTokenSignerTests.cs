@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using CsCheck;
 using Dco.Core.Serving.Tracking;
 
@@ -9,6 +11,46 @@ namespace Dco.Core.Tests.Serving.Tracking;
 public sealed class TrackingTokenSignerTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The last instant v3's 32-bit expiry holds.</summary>
+    private static readonly DateTimeOffset LastExpiry = new(2106, 2, 7, 6, 28, 15, TimeSpan.Zero);
+
+    /// <summary>An id as the platform makes them: a page id (a version-7 GUID in lowercase hex) and an index in the page.</summary>
+    private const string ServedDecisionId = "0196f7a0c1e27b3c9a4d5e6f7a8b9c0d-7";
+
+    /// <summary>The platform's decision id shape, written out here independently of the signer (\z, not $, which allows a final newline).</summary>
+    private static readonly Regex PlatformDecisionId = new("^([0-9a-f]{32})-(0|[1-9][0-9]?|1[01][0-9]|12[0-7])\\z", RegexOptions.CultureInvariant);
+
+    private static readonly Gen<string> PlatformDecisionIds = Gen.Select(
+        Gen.Byte.Array[16], Gen.Int[0, 127], (page, index) => Convert.ToHexStringLower(page) + "-" + index.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Ids one step away from the platform's shape, each of which must be carried as text.</summary>
+    private static readonly Gen<string> LookalikeDecisionIds = Gen.Select(Gen.Byte.Array[16], Gen.Int[0, 999], Gen.Int[0, 9], (page, index, change) =>
+    {
+        var hex = Convert.ToHexStringLower(page);
+        var number = index.ToString(CultureInfo.InvariantCulture);
+        return change switch
+        {
+            0 => Convert.ToHexString(page) + "-" + number, // uppercase hex (the same as lowercase if all digits)
+            1 => hex + "-0" + number, // a leading zero
+            2 => hex + "-" + (128 + index), // past the page
+            3 => hex[..31] + "-" + number,
+            4 => hex + "0-" + number,
+            5 => hex + "_" + number,
+            6 => hex + "-" + number + "\n",
+            7 => hex + "-+" + number,
+            8 => hex + "-\u0667", // ARABIC-INDIC DIGIT SEVEN
+            _ => hex + "-" + number,
+        };
+    });
+
+    /// <summary>Any Unicode text of 1 to 50 scalar values (so at most 200 UTF-8 bytes), never a lone surrogate, which UTF-8 cannot carry.</summary>
+    private static readonly Gen<string> UnicodeIds = Gen.OneOf(Gen.Int[0, 0x7F], Gen.Int[0x80, 0x7FF], Gen.Int[0x800, 0xD7FF], Gen.Int[0xE000, 0xFFFF], Gen.Int[0x10000, 0x10FFFF])
+        .Select(char.ConvertFromUtf32).Array[1, 50].Select(string.Concat);
+
+    /// <summary>Ids of exactly 200 UTF-8 bytes in 1-, 2-, 3- and 4-byte characters.</summary>
+    private static readonly Gen<string> LongestIds = Gen.OneOfConst(
+        new string('x', 200), string.Concat(Enumerable.Repeat("é", 100)), string.Concat(Enumerable.Repeat("€", 66)) + "ab", string.Concat(Enumerable.Repeat("😀", 50)));
 
     private static SigningKey Key(string id, byte fill, DateTimeOffset? retiredAt = null) =>
         new(id, Enumerable.Repeat(fill, 32).ToArray(), retiredAt);
@@ -64,7 +106,8 @@ public sealed class TrackingTokenSignerTests
 
         var text = signer.Sign(Click());
 
-        Assert.Matches("^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$", text);
+        // v3's 16-byte MAC is 22 characters.
+        Assert.Matches("^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$", text);
     }
 
     [Fact]
@@ -100,11 +143,13 @@ public sealed class TrackingTokenSignerTests
         }
     }
 
-    [Fact]
-    public void Flipping_every_bit_of_the_decoded_payload_and_signature_never_verifies()
+    [Theory]
+    [InlineData("dec-0001")]
+    [InlineData(ServedDecisionId)]
+    public void Flipping_every_bit_of_the_decoded_payload_and_signature_never_verifies(string decisionId)
     {
         var (signer, _) = Signer();
-        var text = signer.Sign(Click());
+        var text = signer.Sign(Click() with { DecisionId = decisionId });
         var parts = text.Split('.');
         var payload = Base64Url(parts[0]);
         var mac = Base64Url(parts[1]);
@@ -144,8 +189,8 @@ public sealed class TrackingTokenSignerTests
         var (other, _) = Signer();
         var withOtherDecision = other.Sign(Click() with { DecisionId = "dec-0002" });
         var forgedPayload = Base64Url(withOtherDecision.Split('.')[0]);
-        // Keep the genuine origin tag (bytes 10..17) on the payload naming another decision.
-        Array.Copy(genuine, 10, forgedPayload, 10, 8);
+        // Keep the genuine origin tag (v3: bytes 6..13, after the 4-byte expiry) on the payload naming another decision.
+        Array.Copy(genuine, 6, forgedPayload, 6, 8);
         var mixed = ToBase64Url(forgedPayload) + "." + signer.Sign(Click()).Split('.')[1];
 
         Assert.Equal(TrackingTokenStatus.Forged, signer.Verify(mixed).Status);
@@ -225,7 +270,7 @@ public sealed class TrackingTokenSignerTests
     {
         var (signer, _) = Signer();
         var text = signer.Sign(Click());
-        // The 32-byte MAC takes 43 characters; the last one carries 2 unused bits.
+        // v3's 16-byte MAC takes 22 characters; the last one carries 4 unused bits.
         var last = text[^1];
         var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         var sibling = alphabet[alphabet.IndexOf(last, StringComparison.Ordinal) ^ 1];
@@ -259,11 +304,13 @@ public sealed class TrackingTokenSignerTests
         Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(new string('A', 5000) + ".A").Status);
     }
 
-    [Fact]
-    public void A_truncated_payload_is_malformed()
+    [Theory]
+    [InlineData("dec-0001")]
+    [InlineData(ServedDecisionId)]
+    public void A_truncated_payload_is_malformed(string decisionId)
     {
         var (signer, _) = Signer();
-        var parts = signer.Sign(Click()).Split('.');
+        var parts = signer.Sign(Click() with { DecisionId = decisionId }).Split('.');
         var payload = Base64Url(parts[0]);
 
         for (var length = 0; length < payload.Length; length++)
@@ -285,7 +332,7 @@ public sealed class TrackingTokenSignerTests
     public void Random_well_shaped_payloads_with_random_signatures_never_verify()
     {
         var (signer, _) = Signer();
-        Gen.Select(Gen.Byte.Array[0, 120], Gen.Byte.Array[32])
+        Gen.Select(Gen.Byte.Array[0, 120], Gen.OneOf(Gen.Byte.Array[16], Gen.Byte.Array[32]))
             .Sample((payload, mac) => signer.Verify(ToBase64Url(payload) + "." + ToBase64Url(mac)).Status != TrackingTokenStatus.Valid, iter: 5_000);
     }
 
@@ -349,7 +396,7 @@ public sealed class TrackingTokenSignerTests
     }
 
     [Fact]
-    public void A_v2_token_round_trips_every_claim_without_a_combination()
+    public void A_signed_token_is_payload_v3_and_round_trips_every_claim_without_a_combination()
     {
         var (signer, _) = Signer();
         var token = new TrackingToken(TrackingEventKind.Click, "dec-0001", "camp-7", null, "asset-9", Start.AddHours(2));
@@ -357,7 +404,7 @@ public sealed class TrackingTokenSignerTests
         var text = signer.Sign(token);
         var result = signer.Verify(text, TrackingEventKind.Click);
 
-        Assert.Equal(2, Base64Url(text.Split('.')[0])[0]);
+        Assert.Equal(3, Base64Url(text.Split('.')[0])[0]);
         Assert.Equal(TrackingTokenStatus.Valid, result.Status);
         Assert.Equal("k1", result.KeyId);
         Assert.Equal(
@@ -366,13 +413,18 @@ public sealed class TrackingTokenSignerTests
         Assert.Null(result.Token.CombinationId);
     }
 
-    [Fact]
-    public void A_v2_token_is_exactly_the_documented_layout()
+    [Theory]
+    [InlineData("dec-0001", "asset-héadline")]
+    [InlineData("dec-0001", null)]
+    [InlineData(ServedDecisionId, "headline-sun-ready")]
+    [InlineData("00000000000000000000000000000000-0", null)]
+    [InlineData("ffffffffffffffffffffffffffffffff-127", "a")]
+    public void A_v3_token_is_exactly_the_documented_layout(string decisionId, string? assetId)
     {
         var (signer, _) = Signer(Key("k1", 1));
-        var token = Click();
+        var token = Click() with { DecisionId = decisionId, AssetId = assetId, Kind = assetId is null ? TrackingEventKind.Impression : TrackingEventKind.Click };
 
-        Assert.Equal(HandMade(2, Key("k1", 1), token, combinationId: null), signer.Sign(token));
+        Assert.Equal(HandMadeV3(Key("k1", 1), token), signer.Sign(token));
     }
 
     [Fact]
@@ -424,7 +476,7 @@ public sealed class TrackingTokenSignerTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(3)]
+    [InlineData(4)]
     [InlineData(255)]
     public void A_correctly_signed_token_of_an_unknown_version_is_malformed(byte version)
     {
@@ -439,6 +491,155 @@ public sealed class TrackingTokenSignerTests
         var (signer, _) = Signer(Key("k1", 1));
 
         Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(HandMade(2, Key("k1", 1), Click(), combinationId: "combo-42")).Status);
+    }
+
+    // Tokens issued as v2 live for the token lifetime after a deploy: they are built here by hand, with the
+    // full 32-byte MAC, so that these tests hold whatever version the signer issues.
+    [Fact]
+    public void A_v2_token_still_verifies_with_every_claim()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+
+        var result = signer.Verify(HandMade(2, Key("k1", 1), Click(), combinationId: null), TrackingEventKind.Click);
+
+        Assert.Equal((TrackingTokenStatus.Valid, "k1"), (result.Status, result.KeyId));
+        Assert.Equal(Click(), result.Token);
+    }
+
+    [Fact]
+    public void A_v2_impression_token_without_asset_still_verifies()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var impression = Click() with { Kind = TrackingEventKind.Impression, AssetId = null };
+
+        var result = signer.Verify(HandMade(2, Key("k1", 1), impression, combinationId: null), TrackingEventKind.Impression);
+
+        Assert.Equal(impression, result.Token);
+    }
+
+    [Fact]
+    public void A_v2_token_for_a_served_decision_id_still_verifies_with_the_id_written_as_text()
+    {
+        // v2 wrote every decision id as text, the platform's own ids included.
+        var (signer, _) = Signer(Key("k1", 1));
+        var token = Click() with { DecisionId = "0196f7a0c1e27b3c9a4d5e6f7a8b9c0d-7", CampaignId = "demo" };
+
+        var result = signer.Verify(HandMade(2, Key("k1", 1), token, combinationId: null), TrackingEventKind.Click);
+
+        Assert.Equal(token, result.Token);
+    }
+
+    [Fact]
+    public void A_v2_token_signed_before_rotation_still_verifies_with_the_old_key()
+    {
+        var clock = new ManualClock(Start);
+        var rotated = new TrackingTokenSigner(new SigningKeyRing([Key("k2", 2), Key("k1", 1, Start.AddDays(1))], "k2"), clock);
+
+        var result = rotated.Verify(HandMade(2, Key("k1", 1), Click(), combinationId: null));
+
+        Assert.Equal((TrackingTokenStatus.Valid, "k1"), (result.Status, result.KeyId));
+    }
+
+    [Fact]
+    public void Changing_a_byte_after_the_origin_tag_of_a_v2_token_is_tampered()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var parts = HandMade(2, Key("k1", 1), Click(), combinationId: null).Split('.');
+        var payload = Base64Url(parts[0]);
+        // The last byte is in the asset id: the origin tag (key and decision) still checks, the MAC does not.
+        payload[^1] ^= 0x01;
+
+        Assert.Equal(TrackingTokenStatus.Tampered, signer.Verify(ToBase64Url(payload) + "." + parts[1]).Status);
+    }
+
+    [Fact]
+    public void Flipping_any_bit_of_a_v2_tokens_signature_is_tampered()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var parts = HandMade(2, Key("k1", 1), Click(), combinationId: null).Split('.');
+        var mac = Base64Url(parts[1]);
+
+        for (var bit = 0; bit < mac.Length * 8; bit++)
+        {
+            var copy = (byte[])mac.Clone();
+            copy[bit / 8] ^= (byte)(1 << (bit % 8));
+            Assert.Equal(TrackingTokenStatus.Tampered, signer.Verify(parts[0] + "." + ToBase64Url(copy)).Status);
+        }
+    }
+
+    [Fact]
+    public void A_v2_token_whose_decision_was_swapped_is_forged()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var genuine = Base64Url(HandMade(2, Key("k1", 1), Click(), combinationId: null).Split('.')[0]);
+        var other = HandMade(2, Key("k1", 1), Click() with { DecisionId = "dec-0002" }, combinationId: null).Split('.');
+        var payload = Base64Url(other[0]);
+        // v2's origin tag is bytes 10..17, after the 8-byte expiry.
+        Array.Copy(genuine, 10, payload, 10, 8);
+
+        Assert.Equal(TrackingTokenStatus.Forged, signer.Verify(ToBase64Url(payload) + "." + other[1]).Status);
+    }
+
+    [Fact]
+    public void A_v2_token_signed_with_another_secret_under_our_key_id_is_forged()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+
+        var result = signer.Verify(HandMade(2, Key("k1", 99), Click(), combinationId: null));
+
+        Assert.Equal((TrackingTokenStatus.Forged, (TrackingToken?)null), (result.Status, result.Token));
+    }
+
+    [Fact]
+    public void A_v2_token_past_its_expiry_and_the_skew_is_expired()
+    {
+        var (signer, clock) = Signer(Key("k1", 1));
+        var text = HandMade(2, Key("k1", 1), Click(Start.AddMinutes(10)), combinationId: null);
+
+        clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(31));
+
+        Assert.Equal(TrackingTokenStatus.Expired, signer.Verify(text).Status);
+    }
+
+    [Fact]
+    public void A_v2_impression_token_presented_as_a_click_is_wrong_kind()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var text = HandMade(2, Key("k1", 1), Click() with { Kind = TrackingEventKind.Impression }, combinationId: null);
+
+        Assert.Equal(TrackingTokenStatus.WrongKind, signer.Verify(text, TrackingEventKind.Click).Status);
+    }
+
+    [Fact]
+    public void A_v2_token_whose_key_has_been_retired_is_rejected()
+    {
+        var clock = new ManualClock(Start.AddDays(2));
+        var rotated = new TrackingTokenSigner(new SigningKeyRing([Key("k2", 2), Key("k1", 1, Start.AddDays(1))], "k2"), clock);
+
+        Assert.Equal(TrackingTokenStatus.RetiredKey, rotated.Verify(HandMade(2, Key("k1", 1), Click(Start.AddDays(3)), combinationId: null)).Status);
+    }
+
+    [Fact]
+    public void A_v2_token_expiring_at_the_last_second_of_the_calendar_verifies_without_throwing()
+    {
+        // v2's 8-byte expiry reaches 9999-12-31T23:59:59Z; adding the clock skew to it would overflow.
+        var (signer, _) = Signer(Key("k1", 1));
+        var text = HandMade(2, Key("k1", 1), Click(DateTimeOffset.MaxValue), combinationId: null);
+
+        var result = signer.Verify(text);
+
+        Assert.Equal(TrackingTokenStatus.Valid, result.Status);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.MaxValue.ToUnixTimeSeconds()), result.Token!.ExpiresAt);
+    }
+
+    [Fact]
+    public void A_v2_token_with_its_signature_cut_to_16_bytes_is_malformed()
+    {
+        // v2 is verified with its full 32-byte MAC only: a v2 payload does not get v3's shorter one.
+        var (signer, _) = Signer(Key("k1", 1));
+        var parts = HandMade(2, Key("k1", 1), Click(), combinationId: null).Split('.');
+
+        Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(parts[0] + "." + ToBase64Url(Base64Url(parts[1])[..16])).Status);
     }
 
     [Fact]
@@ -463,8 +664,8 @@ public sealed class TrackingTokenSignerTests
         var oneByOne = assets.Select(a => signer.Sign(
             new TrackingToken(a is null ? TrackingEventKind.Impression : TrackingEventKind.Click, "dec-0001", "camp-7", null, a, expires),
             "https://x/t?t=")).ToArray();
-        var byHand = assets.Select(a => "https://x/t?t=" + HandMade(
-            2, Key("k1", 1), new TrackingToken(a is null ? TrackingEventKind.Impression : TrackingEventKind.Click, "dec-0001", "camp-7", null, a, expires), null)).ToArray();
+        var byHand = assets.Select(a => "https://x/t?t=" + HandMadeV3(
+            Key("k1", 1), new TrackingToken(a is null ? TrackingEventKind.Impression : TrackingEventKind.Click, "dec-0001", "camp-7", null, a, expires))).ToArray();
 
         Assert.Equal(oneByOne, together);
         Assert.Equal(byHand, together);
@@ -483,8 +684,9 @@ public sealed class TrackingTokenSignerTests
 
         Assert.Equal("dec-0001", signer.Verify(a).Token!.DecisionId);
         Assert.Equal("dec-0002", signer.Verify(b).Token!.DecisionId);
-        Assert.Equal(Base64Url(a.Split('.')[0])[10..18], Base64Url(c.Split('.')[0])[10..18]);
-        Assert.NotEqual(Base64Url(a.Split('.')[0])[10..18], Base64Url(b.Split('.')[0])[10..18]);
+        // v3's origin tag is bytes 6..13.
+        Assert.Equal(Base64Url(a.Split('.')[0])[6..14], Base64Url(c.Split('.')[0])[6..14]);
+        Assert.NotEqual(Base64Url(a.Split('.')[0])[6..14], Base64Url(b.Split('.')[0])[6..14]);
     }
 
     [Fact]
@@ -500,20 +702,205 @@ public sealed class TrackingTokenSignerTests
     }
 
     [Fact]
-    public void A_click_token_of_a_served_decision_fits_in_154_characters()
+    public void A_click_token_of_a_served_decision_is_106_characters_where_v2_took_155()
     {
-        // Decision ids are a 32-character page id, '-' and an index; the demo campaign is "demo".
-        var (signer, _) = Signer(Key("k1", 1));
-        var decisionId = "0196f7a0c1e27b3c9a4d5e6f7a8b9c0d-7";
-        var assetId = "headline-everyday-20";
-        Assert.Equal((34, 20), (decisionId.Length, assetId.Length));
+        // A decision id is a 32-character page id, '-' and an index; the load test's key is "load1" and the demo campaign "demo".
+        var (signer, _) = Signer(Key("load1", 1));
+        var token = new TrackingToken(TrackingEventKind.Click, ServedDecisionId, "demo", null, "headline-sun-ready", Start.AddDays(7));
 
-        var text = signer.ForDecision(decisionId, "demo", Start.AddDays(7)).Sign(TrackingEventKind.Click, assetId);
+        var text = signer.ForDecision(token.DecisionId, token.CampaignId, token.ExpiresAt).Sign(TrackingEventKind.Click, token.AssetId);
 
-        // Payload 18 + (1+2) + (1+34) + (1+4) + (1+20) = 82 bytes: 110 base64url characters, '.', 43 for the MAC.
-        Assert.Equal(154, text.Length);
-        Assert.True(text.Length <= 160);
+        // v3: payload 14 + (1+5) + (1+16+1) + (1+4) + (1+18) = 62 bytes, 83 base64url characters, '.', 22 for the 16-byte MAC.
+        // v2 (built here by hand): payload 18 + (1+5) + (1+34) + (1+4) + (1+18) = 83 bytes, 111 characters, '.', 43: 155
+        // (156 for a two-digit index, which v3 packs into the same byte).
+        Assert.Equal((106, 155), (text.Length, HandMade(2, Key("load1", 1), token, combinationId: null).Length));
         Assert.True(signer.Verify(text, TrackingEventKind.Click).IsValid);
+    }
+
+    [Fact]
+    public void Any_claims_round_trip_through_v3_whatever_their_ids()
+    {
+        var (signer, _) = Signer();
+        var decision = Gen.OneOf(PlatformDecisionIds, LookalikeDecisionIds, UnicodeIds, LongestIds);
+        var campaign = Gen.OneOf(UnicodeIds, LongestIds);
+        var asset = Gen.Select(Gen.OneOf(UnicodeIds, LongestIds), Gen.Int[0, 4], (id, draw) => draw == 0 ? null : id);
+        var expires = Gen.Long[Start.ToUnixTimeSeconds(), uint.MaxValue].Select(DateTimeOffset.FromUnixTimeSeconds);
+        Gen.Select(Gen.Int[1, 2], decision, campaign, asset, expires)
+            .Sample((kind, decisionId, campaignId, assetId, expiresAt) =>
+            {
+                var token = new TrackingToken((TrackingEventKind)kind, decisionId, campaignId, null, assetId, expiresAt);
+                var result = signer.Verify(signer.Sign(token));
+                return result.Status == TrackingTokenStatus.Valid && result.Token == token;
+            }, iter: 2_000);
+    }
+
+    [Fact]
+    public void A_decision_id_is_packed_exactly_when_it_has_the_platform_shape()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        Gen.OneOf(PlatformDecisionIds, LookalikeDecisionIds, UnicodeIds)
+            .Sample(decisionId =>
+            {
+                var payload = Base64Url(signer.Sign(Click() with { DecisionId = decisionId }).Split('.')[0]);
+                // Key "k1" takes bytes 14..16, so the decision id's tag or length is byte 17.
+                var packed = payload[17] == 0xFF;
+                return packed == PlatformDecisionId.IsMatch(decisionId)
+                    && (!packed || payload[18..35].SequenceEqual(HandMadeDecisionId(decisionId)[1..]));
+            }, iter: 2_000);
+    }
+
+    [Fact]
+    public void Ids_of_the_longest_length_round_trip_in_every_field_and_one_byte_more_is_refused()
+    {
+        var (signer, _) = Signer();
+        var longest = new[] { new string('x', 200), string.Concat(Enumerable.Repeat("😀", 50)) };
+
+        foreach (var id in longest)
+        {
+            var token = new TrackingToken(TrackingEventKind.Click, id, id, null, id, Start.AddHours(1));
+            Assert.Equal(token, signer.Verify(signer.Sign(token)).Token);
+        }
+
+        Assert.Throws<ArgumentException>(() => signer.Sign(Click() with { DecisionId = new string('x', 199) + "é" }));
+        Assert.Throws<ArgumentException>(() => signer.Sign(Click() with { AssetId = new string('x', 201) }));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(15)]
+    [InlineData(17)]
+    [InlineData(31)]
+    [InlineData(32)]
+    public void A_v3_token_whose_mac_is_not_16_bytes_is_malformed_even_if_it_starts_with_the_right_ones(int length)
+    {
+        // 32 is the whole HMAC, as v2 carries it: v3 refuses it by its length, as v2 refuses a 16-byte MAC.
+        var (signer, _) = Signer(Key("k1", 1));
+        var payload = Base64Url(signer.Sign(Click()).Split('.')[0]);
+        var mac = HMACSHA256.HashData(Key("k1", 1).Secret, payload)[..length];
+
+        Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(ToBase64Url(payload) + "." + ToBase64Url(mac)).Status);
+    }
+
+    [Fact]
+    public void A_packed_decision_index_above_127_is_malformed_even_when_correctly_signed()
+    {
+        var key = Key("k1", 1);
+        var (signer, _) = Signer(key);
+        Assert.True(signer.Verify(SignedV3(key, V3Payload(key, Click(), decisionField: [0xFF, .. new byte[16], 127]))).IsValid);
+
+        for (var index = 128; index <= 255; index++)
+        {
+            var text = SignedV3(key, V3Payload(key, Click(), decisionField: [0xFF, .. new byte[16], (byte)index]));
+            Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(text).Status);
+        }
+    }
+
+    [Fact]
+    public void A_platform_decision_id_written_as_text_in_v3_is_malformed_even_when_correctly_signed()
+    {
+        // The signer always packs such an id; refusing the text form keeps one payload per claim.
+        var key = Key("k1", 1);
+        var (signer, _) = Signer(key);
+
+        var text = SignedV3(key, V3Payload(key, Click(), decisionField: Prefixed(ServedDecisionId)));
+
+        Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(text).Status);
+    }
+
+    [Theory]
+    [InlineData("decision")]
+    [InlineData("campaign")]
+    [InlineData("asset")]
+    public void A_v3_id_that_is_not_valid_utf8_is_malformed_even_when_correctly_signed(string field)
+    {
+        // 'a', a lead byte missing its continuation, 'b': decoding would replace the middle byte, so the id would not round-trip.
+        byte[] invalid = [3, (byte)'a', 0xC3, (byte)'b'];
+        var key = Key("k1", 1);
+        var (signer, _) = Signer(key);
+
+        var payload = field switch
+        {
+            "decision" => V3Payload(key, Click(), decisionField: invalid),
+            "campaign" => V3Payload(key, Click(), campaignField: invalid),
+            _ => V3Payload(key, Click(), assetField: invalid),
+        };
+
+        Assert.Equal(TrackingTokenStatus.Malformed, signer.Verify(SignedV3(key, payload)).Status);
+    }
+
+    [Fact]
+    public void Altering_any_byte_of_a_packed_decision_id_is_forged()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var parts = signer.Sign(Click() with { DecisionId = ServedDecisionId }).Split('.');
+
+        // The packed id's page bytes are 18..33 and its index (7) byte 34; flipping the lowest bit keeps the index below 128.
+        for (var i = 18; i <= 34; i++)
+        {
+            var payload = Base64Url(parts[0]);
+            payload[i] ^= 0x01;
+            Assert.Equal(TrackingTokenStatus.Forged, signer.Verify(ToBase64Url(payload) + "." + parts[1]).Status);
+        }
+    }
+
+    [Fact]
+    public void Altering_the_expiry_campaign_or_asset_of_a_v3_token_is_tampered()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var parts = signer.Sign(Click() with { DecisionId = ServedDecisionId, CampaignId = "demo", AssetId = "headline" }).Split('.');
+
+        // Expiry bytes 2..5; after the packed id (ending at byte 34) "demo" is 36..39 and "headline" 41..48.
+        foreach (var i in new[] { 2, 3, 4, 5, 36, 39, 41, 48 })
+        {
+            var payload = Base64Url(parts[0]);
+            payload[i] ^= 0x01;
+            Assert.Equal(TrackingTokenStatus.Tampered, signer.Verify(ToBase64Url(payload) + "." + parts[1]).Status);
+        }
+    }
+
+    [Fact]
+    public void Signing_refuses_an_expiry_before_1970_or_after_2106()
+    {
+        var (signer, _) = Signer();
+
+        Assert.Throws<ArgumentException>(() => signer.Sign(Click(DateTimeOffset.UnixEpoch.AddTicks(-1))));
+        Assert.Throws<ArgumentException>(() => signer.Sign(Click(LastExpiry.AddSeconds(1))));
+        Assert.Throws<ArgumentException>(() => signer.ForDecision("dec-0001", "camp-7", DateTimeOffset.MinValue));
+        Assert.Throws<ArgumentException>(() => signer.ForDecision("dec-0001", "camp-7", DateTimeOffset.MaxValue));
+    }
+
+    [Fact]
+    public void Expiries_at_both_ends_of_the_32_bit_range_round_trip()
+    {
+        var (signer, _) = Signer();
+
+        var first = signer.Verify(signer.Sign(Click(DateTimeOffset.UnixEpoch)));
+        var last = signer.Verify(signer.Sign(Click(LastExpiry.AddMilliseconds(999))));
+
+        Assert.Equal((TrackingTokenStatus.Expired, DateTimeOffset.UnixEpoch), (first.Status, first.Token!.ExpiresAt));
+        Assert.Equal((TrackingTokenStatus.Valid, LastExpiry), (last.Status, last.Token!.ExpiresAt));
+        Assert.Equal(uint.MaxValue, (ulong)LastExpiry.ToUnixTimeSeconds());
+    }
+
+    [Fact]
+    public void A_decision_signer_allocates_nothing_but_the_url_it_returns()
+    {
+        var (signer, _) = Signer();
+        var decision = signer.ForDecision(ServedDecisionId, "demo", Start.AddDays(7));
+        // The first call compiles the code and keys this thread's HMAC context.
+        var url = decision.Sign(TrackingEventKind.Click, "headline-sun-ready", "https://dco.example/api/t/c?t=");
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            decision.Sign(TrackingEventKind.Click, "headline-sun-ready", "https://dco.example/api/t/c?t=");
+        }
+
+        var perToken = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+
+        // A string of n characters takes 2n bytes and about 22 of header, length and terminator, rounded up to 8.
+        Assert.InRange(perToken, 2 * url.Length, (2 * url.Length) + 32);
     }
 
     [Fact]
@@ -540,9 +927,10 @@ public sealed class TrackingTokenSignerTests
     }
 
     /// <summary>
-    /// A token assembled by hand from the documented layout (independent of the signer): version, kind,
-    /// expiry, origin tag = HMAC(key, 'O' ‖ keyId ‖ decisionId)[0..8], then 1-byte-length-prefixed key id,
-    /// decision id, campaign id, combination id (only when given: v1 carries one, v2 none) and asset id.
+    /// A v1 or v2 token assembled by hand from the documented layout (independent of the signer, which issues
+    /// neither any more): version, kind, 8-byte expiry, origin tag = HMAC(key, 'O' ‖ keyId ‖ decisionId)[0..8],
+    /// then 1-byte-length-prefixed key id, decision id, campaign id, combination id (only when given: v1 carries
+    /// one, v2 none) and asset id; the MAC is the whole 32-byte HMAC.
     /// </summary>
     private static string HandMade(byte version, SigningKey key, TrackingToken token, string? combinationId)
     {
@@ -565,15 +953,55 @@ public sealed class TrackingTokenSignerTests
         return ToBase64Url(bytes) + "." + ToBase64Url(HMACSHA256.HashData(key.Secret, bytes));
     }
 
+    /// <summary>A v3 token assembled by hand from the documented layout (independent of the signer).</summary>
+    private static string HandMadeV3(SigningKey key, TrackingToken token) => SignedV3(key, V3Payload(key, token));
+
+    /// <summary>
+    /// The v3 payload by hand: version 3, kind, 4-byte expiry, origin tag = HMAC(key, 'O' ‖ keyId ‖ decisionId)[0..8]
+    /// over the fields as written here, then the key id, decision id, campaign id and asset id. A field given as bytes
+    /// is written as given, for payloads the signer would never make.
+    /// </summary>
+    private static byte[] V3Payload(SigningKey key, TrackingToken token, byte[]? decisionField = null, byte[]? campaignField = null, byte[]? assetField = null)
+    {
+        var expires = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(expires, checked((uint)token.ExpiresAt.ToUnixTimeSeconds()));
+        byte[] keyAndDecision = [.. Prefixed(key.Id), .. decisionField ?? HandMadeDecisionId(token.DecisionId)];
+        byte[] originInput = [(byte)'O', .. keyAndDecision];
+        return
+        [
+            3, (byte)token.Kind, .. expires, .. HMACSHA256.HashData(key.Secret, originInput)[..8], .. keyAndDecision,
+            .. campaignField ?? Prefixed(token.CampaignId), .. assetField ?? Prefixed(token.AssetId ?? ""),
+        ];
+    }
+
+    /// <summary>v3's decision id field: 0xFF, the page id's 16 bytes and the index for the platform's ids; length and UTF-8 for any other.</summary>
+    private static byte[] HandMadeDecisionId(string decisionId)
+    {
+        var match = PlatformDecisionId.Match(decisionId);
+        return match.Success
+            ? [0xFF, .. Convert.FromHexString(match.Groups[1].Value), byte.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)]
+            : Prefixed(decisionId);
+    }
+
+    /// <summary><paramref name="payload"/> with v3's MAC: the first 16 bytes of HMAC-SHA256.</summary>
+    private static string SignedV3(SigningKey key, byte[] payload) =>
+        ToBase64Url(payload) + "." + ToBase64Url(HMACSHA256.HashData(key.Secret, payload)[..16]);
+
     private static byte[] Prefixed(string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
         return [(byte)bytes.Length, .. bytes];
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with the character at <paramref name="index"/> changed in the top bit of its six, which
+    /// every character uses: a last character's low bits may be unused, and setting them is a non-canonical encoding
+    /// (malformed) rather than a changed token.
+    /// </summary>
     private static string Replace(string text, int index)
     {
-        var replacement = text[index] == 'A' ? 'B' : 'A';
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var replacement = Alphabet[Alphabet.IndexOf(text[index], StringComparison.Ordinal) ^ 0b100000];
         return string.Concat(text.AsSpan(0, index), replacement.ToString(), text.AsSpan(index + 1));
     }
 
