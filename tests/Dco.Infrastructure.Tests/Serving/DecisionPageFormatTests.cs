@@ -83,6 +83,116 @@ public sealed class DecisionPageFormatTests
         Assert.Contains("format 3", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_page_written_in_format_2_is_read_as_before()
+    {
+        // As the format-2 writer wrote GoldenPage: stored pages in format 2 must read like this for as long as they live.
+        const string json = """
+            {"id":"0193a3b2c4d57e6f708192a3b4c5d6e7","campaignId":"demo","userKeys":["k1.abc"],"format":2,
+             "shared":{"campaignVersion":"3","policyName":"factorized-thompson","policyVersion":"3.12",
+               "destinations":{"headline-rain":"https://shop.example/","image-umbrella":"https://shop.example/p/umbrella","cta-shop":"https://shop.example/",
+                 "headline-sun":"https://shop.example/","image-glasses":"https://shop.example/p/glasses"}},
+             "decisions":[
+               {"i":0,"v":0,"t":17959338151234567,"c":"Full","a":["headline-rain","image-umbrella","cta-shop"],"p":0.0625,"f":[3,17],"s":"rainy"},
+               {"i":1,"t":17959338151232067,"o":330,"c":"ContextualOnly","a":["headline-sun","image-umbrella","cta-shop"],"p":0.3141592653589793,"pe":0.002,"pv":"3.13",
+                "dst":{"image-umbrella":"https://shop.example/p/umbrella-blue","cta-shop":null}},
+               {"i":2,"vk":"k1.def","t":17959338152934567,"c":"Full","a":["headline-everyday","image-umbrella","cta-shop"],"p":1,"d":true,"r":"CampaignFrequencyCap",
+                "dst":{"image-glasses":"https://shop.example/p/glasses","image-umbrella":null,"cta-shop":null}}],
+             "ttl":7776000,"_etag":"\"x\"","_ts":1764397815}
+            """;
+
+        var page = Read(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(Canonical(GoldenPage()), Canonical(page));
+    }
+
+    [Fact]
+    public void The_tests_format_2_writer_writes_what_the_format_2_writer_wrote()
+    {
+        // Pins DecisionPageFormat2 (the tests' copy) to the production writer while that still writes format 2.
+        Gen.Int[1, 40].SelectMany(count => Gen.Int[0, 1 << 30].Array[count]).Select(Gen.Int[0, 1000])
+            .Sample((seeds, pageSeed) =>
+            {
+                var page = RandomPage(seeds, pageSeed, foreignDecision: false);
+                return DecisionPageFormat2.Write(page).AsSpan().SequenceEqual(Write(page));
+            }, iter: 300);
+    }
+
+    /// <summary>
+    /// A small page with a case of everything the compact formats shorten or share: a listed, an unlisted
+    /// and no viewer; UTC and an offset; shared, different, missing and unchosen destinations; another
+    /// policy version; a default; a propensity error; a segment and no features.
+    /// </summary>
+    private static DecisionPageDocument GoldenPage()
+    {
+        const string pageId = "0193a3b2c4d57e6f708192a3b4c5d6e7";
+        var at = new DateTimeOffset(2026, 11, 29, 6, 30, 15, TimeSpan.Zero).AddTicks(1_234_567);
+        DecisionDocument Golden(int index, string userKey, IReadOnlyDictionary<string, string> destinations, DecisionRecord record) => new()
+        {
+            Id = $"{pageId}-{index}",
+            CampaignId = "demo",
+            UserKey = userKey,
+            Destinations = destinations,
+            Record = record with { DecisionId = $"{pageId}-{index}" },
+        };
+
+        var first = new DecisionRecord
+        {
+            DecisionId = "",
+            CampaignId = "demo",
+            CampaignVersion = "3",
+            PolicyName = "factorized-thompson",
+            PolicyVersion = "3.12",
+            DecidedAt = at,
+            Consent = ConsentLevel.Full,
+            AssetIds = ["headline-rain", "image-umbrella", "cta-shop"],
+            Propensity = 0.0625,
+            ModelSegment = "rainy",
+            Features = [3, 17],
+        };
+        return new DecisionPageDocument
+        {
+            Id = pageId,
+            CampaignId = "demo",
+            UserKeys = ["k1.abc"],
+            TimeToLive = 7_776_000,
+            Decisions =
+            [
+                Golden(0, "k1.abc", new Dictionary<string, string>
+                {
+                    ["headline-rain"] = "https://shop.example/",
+                    ["image-umbrella"] = "https://shop.example/p/umbrella",
+                    ["cta-shop"] = "https://shop.example/",
+                }, first),
+                Golden(1, "", new Dictionary<string, string>
+                {
+                    ["headline-sun"] = "https://shop.example/",
+                    ["image-umbrella"] = "https://shop.example/p/umbrella-blue",
+                }, first with
+                {
+                    PolicyVersion = "3.13",
+                    DecidedAt = at.AddTicks(-2_500).ToOffset(TimeSpan.FromMinutes(330)),
+                    Consent = ConsentLevel.ContextualOnly,
+                    AssetIds = ["headline-sun", "image-umbrella", "cta-shop"],
+                    Propensity = 0.31415926535897931,
+                    PropensityStandardError = 0.002,
+                    ModelSegment = null,
+                    Features = [],
+                }),
+                Golden(2, "k1.def", new Dictionary<string, string> { ["image-glasses"] = "https://shop.example/p/glasses" }, first with
+                {
+                    DecidedAt = at.AddTicks(1_700_000),
+                    IsDefault = true,
+                    DefaultReason = DefaultReason.CampaignFrequencyCap,
+                    AssetIds = ["headline-everyday", "image-umbrella", "cta-shop"],
+                    Propensity = 1,
+                    ModelSegment = null,
+                    Features = [],
+                }),
+            ],
+        };
+    }
+
     private static byte[] Write(DecisionPageDocument page)
     {
         using var stream = Serializer.ToStream(page);
