@@ -129,8 +129,7 @@ internal static class DecisionPageFormat
 
     /// <summary>The decision's index when it belongs to the page (its id, of which there is one spelling, and its campaign); else false.</summary>
     private static bool TryGetIndexInPage(DecisionDocument decision, DecisionPageDocument page, out int index) =>
-        DecisionIds.TryParse(decision.Id, out var pageId, out index)
-        && pageId == page.Id
+        DecisionIds.TryGetIndexIn(page.Id, decision.Id, out index)
         && decision.CampaignId == page.CampaignId
         && decision.Record.DecisionId == decision.Id
         && decision.Record.CampaignId == page.CampaignId;
