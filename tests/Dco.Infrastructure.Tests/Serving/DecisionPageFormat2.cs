@@ -7,8 +7,9 @@ namespace Dco.Infrastructure.Tests.Serving;
 
 /// <summary>
 /// Writes a decision page in format 2, as <see cref="DecisionPageFormat.ToWire"/> did from 2026-11-29 until
-/// format 3 (commit 686ca58), so that tests can keep showing that any format-2 page still reads, and can
-/// compare sizes. Only for pages format 2 could say: each decision of the page and its campaign.
+/// format 3 (its last version: commit 686ca58; a property test held this copy byte-equal to it in dc5b071),
+/// so that tests can keep showing that any format-2 page still reads, and can compare sizes. Only for pages
+/// format 2 could say: each decision of the page and its campaign.
 /// </summary>
 internal static class DecisionPageFormat2
 {
