@@ -28,6 +28,19 @@ public sealed class DecisionIdsTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(DecisionLogWriter.PageCapacity - 1)]
+    public void A_formatted_id_is_a_decision_of_its_page_and_of_no_other(int index)
+    {
+        var id = DecisionIds.Format(Page, index);
+
+        Assert.True(DecisionIds.TryGetIndexIn(Page, id, out var parsed));
+        Assert.Equal(index, parsed);
+        Assert.False(DecisionIds.TryGetIndexIn("1" + Page[1..], id, out parsed));
+        Assert.Equal(-1, parsed);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("dec-123")]
@@ -45,6 +58,8 @@ public sealed class DecisionIdsTests
     {
         Assert.False(DecisionIds.TryParse(candidate, out var page, out var index));
         Assert.Equal(("", -1), (page, index));
+        Assert.False(DecisionIds.TryGetIndexIn(Page, candidate, out index));
+        Assert.Equal(-1, index);
         Assert.False(DecisionIds.TryGetPageOpenedAt(candidate, out _));
     }
 

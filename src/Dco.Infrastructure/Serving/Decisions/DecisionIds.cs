@@ -21,7 +21,29 @@ public static class DecisionIds
     /// <summary>Splits a decision id into page id and index; false for anything that is not one.</summary>
     public static bool TryParse(string? decisionId, out string pageId, out int index)
     {
-        pageId = "";
+        var parsed = TrySplit(decisionId, out var page, out index);
+        pageId = parsed ? page.ToString() : "";
+        return parsed;
+    }
+
+    /// <summary>
+    /// The index of a decision of page <paramref name="pageId"/>; false for anything else. Unlike
+    /// <see cref="TryParse"/> it copies nothing out of the id (a page written checks each of its decisions).
+    /// </summary>
+    public static bool TryGetIndexIn(string pageId, string? decisionId, out int index)
+    {
+        if (TrySplit(decisionId, out var page, out index) && page.SequenceEqual(pageId))
+        {
+            return true;
+        }
+
+        index = -1;
+        return false;
+    }
+
+    private static bool TrySplit(string? decisionId, out ReadOnlySpan<char> pageId, out int index)
+    {
+        pageId = default;
         index = -1;
         if (decisionId is null || decisionId.Length < PageIdLength + 2 || decisionId[PageIdLength] != '-')
         {
@@ -39,7 +61,7 @@ public static class DecisionIds
             return false;
         }
 
-        pageId = page.ToString();
+        pageId = page;
         return true;
     }
 

@@ -20,7 +20,7 @@ namespace Dco.Infrastructure.Serving.Decisions;
 /// </summary>
 public sealed partial class DecisionLogWriter : BackgroundService, IViewerStateListener
 {
-    /// <summary>Decisions per page: ~250 bytes each as stored (<see cref="DecisionPageFormat"/>), far below Cosmos's 2 MB document limit.</summary>
+    /// <summary>Decisions per page: ~180 bytes each as stored with their viewer keys (<see cref="DecisionPageFormat"/>), far below Cosmos's 2 MB document limit.</summary>
     public const int PageCapacity = 128;
 
     /// <summary>How long a page collects decisions before it is written.</summary>

@@ -5,13 +5,14 @@ using Dco.Core.Decisioning;
 namespace Dco.Infrastructure.Serving.Decisions;
 
 /// <summary>
-/// How a <see cref="DecisionPageDocument"/> is stored (docs/decisions/0010-decision-pages.md). Format 2,
-/// written since 2026-11-29, keeps what every decision of a page shares once (the campaign, policy and
-/// campaign versions, click destinations) and each decision in short fields: its index instead of its
-/// id, its viewer as an index into the page's <c>userKeys</c>, its time as ticks. That is about a quarter
-/// of format 1 (the plain record per decision, ~930 bytes each), which pages written before are still
-/// read in. Anything format 2 cannot say exactly (a decision not of its page or campaign) is written in
-/// format 1: a page reads back equal to what was written either way.
+/// How a <see cref="DecisionPageDocument"/> is stored (docs/decisions/0010-decision-pages.md). Format 3,
+/// written since 2026-11-29, keeps what every decision of a page shares once: the campaign, policy and
+/// campaign versions, an asset table (the distinct asset ids of its decisions, each with its click
+/// destination) and a base time. Each decision is short fields: its index instead of its id, its viewer as
+/// an index into the page's <c>userKeys</c>, its assets as indexes into the asset table, its time as ticks
+/// after the base time. Format 2 (the same with asset ids and times spelled out, written before) and format 1
+/// (the plain record per decision) are still read. Anything format 3 cannot say exactly (a decision not of
+/// its page or campaign) is written in format 1: a page reads back equal to what was written either way.
 /// </summary>
 internal sealed class DecisionPageJsonConverter : JsonConverter<DecisionPageDocument>
 {
@@ -28,41 +29,41 @@ internal sealed class DecisionPageJsonConverter : JsonConverter<DecisionPageDocu
 
 internal static class DecisionPageFormat
 {
-    public const int Compact = 2;
+    /// <summary>The format pages are written in, unless only format 1 can say them.</summary>
+    public const int Current = 3;
+
+    /// <summary>Shared parts once, asset ids and times spelled out: written before format 3, still read.</summary>
+    public const int SharedParts = 2;
 
     public static DecisionPageWire ToWire(DecisionPageDocument page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        if (page.Decisions.Count == 0)
+        var count = page.Decisions.Count;
+        if (count == 0)
         {
             return Plain(page);
         }
 
-        var first = page.Decisions[0].Record;
-        var shared = new SharedWire
+        var table = new AssetTable();
+        var baseTicks = long.MaxValue;
+        for (var i = 0; i < count; i++)
         {
-            CampaignVersion = first.CampaignVersion,
-            PolicyName = first.PolicyName,
-            PolicyVersion = first.PolicyVersion,
-            Destinations = new Dictionary<string, string>(StringComparer.Ordinal),
-        };
-        foreach (var decision in page.Decisions)
-        {
-            foreach (var (asset, url) in decision.Destinations)
-            {
-                shared.Destinations.TryAdd(asset, url);
-            }
+            var decision = page.Decisions[i];
+            table.Add(decision);
+            baseTicks = Math.Min(baseTicks, decision.Record.DecidedAt.UtcTicks);
         }
 
+        var first = page.Decisions[0].Record;
         var viewers = new Dictionary<string, int>(page.UserKeys.Count, StringComparer.Ordinal);
         for (var i = 0; i < page.UserKeys.Count; i++)
         {
             viewers.TryAdd(page.UserKeys[i], i);
         }
 
-        var decisions = new List<DecisionWire>(page.Decisions.Count);
-        foreach (var decision in page.Decisions)
+        var decisions = new DecisionWire[count];
+        for (var i = 0; i < count; i++)
         {
+            var decision = page.Decisions[i];
             if (!TryGetIndexInPage(decision, page, out var index))
             {
                 return Plain(page);
@@ -70,26 +71,27 @@ internal static class DecisionPageFormat
 
             var record = decision.Record;
             var viewer = decision.UserKey.Length == 0 ? (int?)null : viewers.TryGetValue(decision.UserKey, out var at) ? at : null;
-            decisions.Add(new DecisionWire
+            var assetIndexes = table.IndexesOf(record.AssetIds);
+            decisions[i] = new DecisionWire
             {
                 Index = index,
                 Viewer = viewer,
                 ViewerKey = viewer is null && decision.UserKey.Length > 0 ? decision.UserKey : null,
-                Ticks = record.DecidedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks,
+                Ticks = record.DecidedAt.UtcTicks - baseTicks,
                 OffsetMinutes = record.DecidedAt.Offset == TimeSpan.Zero ? null : (short)record.DecidedAt.Offset.TotalMinutes,
                 ConsentLevel = record.Consent,
-                Assets = record.AssetIds,
+                AssetIndexes = assetIndexes,
                 Propensity = record.Propensity,
                 PropensityError = record.PropensityStandardError == 0 ? null : record.PropensityStandardError,
                 Features = record.Features.Count == 0 ? null : record.Features,
                 Segment = record.ModelSegment,
                 IsDefault = record.IsDefault ? true : null,
                 Reason = record.DefaultReason == DefaultReason.None ? null : record.DefaultReason,
-                CampaignVersion = record.CampaignVersion == shared.CampaignVersion ? null : record.CampaignVersion,
-                PolicyName = record.PolicyName == shared.PolicyName ? null : record.PolicyName,
-                PolicyVersion = record.PolicyVersion == shared.PolicyVersion ? null : record.PolicyVersion,
-                Destinations = OwnDestinations(decision, shared.Destinations),
-            });
+                CampaignVersion = record.CampaignVersion == first.CampaignVersion ? null : record.CampaignVersion,
+                PolicyName = record.PolicyName == first.PolicyName ? null : record.PolicyName,
+                PolicyVersion = record.PolicyVersion == first.PolicyVersion ? null : record.PolicyVersion,
+                Destinations = OwnDestinations(decision, assetIndexes, table.Destinations),
+            };
         }
 
         return new DecisionPageWire
@@ -98,8 +100,16 @@ internal static class DecisionPageFormat
             CampaignId = page.CampaignId,
             UserKeys = page.UserKeys,
             TimeToLive = page.TimeToLive,
-            Format = Compact,
-            Shared = shared,
+            Format = Current,
+            Shared = new SharedWire
+            {
+                CampaignVersion = first.CampaignVersion,
+                PolicyName = first.PolicyName,
+                PolicyVersion = first.PolicyVersion,
+                BaseTicks = baseTicks - DateTimeOffset.UnixEpoch.UtcTicks,
+                Assets = table.Assets,
+                AssetDestinations = table.AnyDestination ? table.Destinations : null,
+            },
             Decisions = decisions,
         };
     }
@@ -110,111 +120,85 @@ internal static class DecisionPageFormat
         var id = wire.Id ?? throw new JsonException("A decision page has no id.");
         var campaignId = wire.CampaignId ?? throw new JsonException($"Decision page {id} has no campaignId.");
         var userKeys = wire.UserKeys ?? [];
-        var decisions = wire.Format switch
+        var decisions = wire.Decisions ?? [];
+        var read = new List<DecisionDocument>(decisions.Count);
+        switch (wire.Format)
         {
-            null or 1 => (wire.Decisions ?? []).Select(d => PlainDecision(d, id, campaignId)).ToList(),
-            Compact => (wire.Decisions ?? []).Select(d => CompactDecision(d, id, campaignId, userKeys, wire.Shared ?? throw new JsonException($"Decision page {id} (format 2) has no shared part."))).ToList(),
-            _ => throw new JsonException($"Decision page {id} is in format {wire.Format}, which this version cannot read."),
-        };
+            case null or 1:
+                foreach (var decision in decisions)
+                {
+                    read.Add(PlainDecision(decision, id, campaignId));
+                }
+
+                break;
+            case SharedParts or Current:
+                var reader = new CompactPageReader(wire, id, campaignId, userKeys);
+                foreach (var decision in decisions)
+                {
+                    read.Add(reader.Decision(decision));
+                }
+
+                break;
+            default:
+                throw new JsonException($"Decision page {id} is in format {wire.Format}, which this version cannot read.");
+        }
 
         return new DecisionPageDocument
         {
             Id = id,
             CampaignId = campaignId,
             UserKeys = userKeys,
-            Decisions = decisions,
+            Decisions = read,
             TimeToLive = wire.TimeToLive,
         };
     }
 
     /// <summary>The decision's index when it belongs to the page (its id, of which there is one spelling, and its campaign); else false.</summary>
     private static bool TryGetIndexInPage(DecisionDocument decision, DecisionPageDocument page, out int index) =>
-        DecisionIds.TryParse(decision.Id, out var pageId, out index)
-        && pageId == page.Id
+        DecisionIds.TryGetIndexIn(page.Id, decision.Id, out index)
         && decision.CampaignId == page.CampaignId
         && decision.Record.DecisionId == decision.Id
         && decision.Record.CampaignId == page.CampaignId;
 
-    /// <summary>The decision's destinations that the shared ones do not give: different ones, and null where it has none but the page does.</summary>
-    private static Dictionary<string, string?>? OwnDestinations(DecisionDocument decision, Dictionary<string, string> shared)
+    /// <summary>
+    /// The decision's destinations that the asset table does not give: different ones, null where it has
+    /// none but the table does, and any for an asset it did not choose.
+    /// </summary>
+    private static Dictionary<string, string?>? OwnDestinations(DecisionDocument decision, int[] assetIndexes, List<string?> shared)
     {
         Dictionary<string, string?>? own = null;
-        foreach (var (asset, url) in decision.Destinations)
+        var assets = decision.Record.AssetIds;
+        var chosenWithDestination = 0;
+        for (var i = 0; i < assetIndexes.Length; i++)
         {
-            if (!decision.Record.AssetIds.Contains(asset) || !shared.TryGetValue(asset, out var common) || common != url)
+            var common = shared[assetIndexes[i]];
+            if (decision.Destinations.TryGetValue(assets[i], out var url))
             {
-                (own ??= new(StringComparer.Ordinal))[asset] = url;
-            }
-        }
-
-        foreach (var asset in decision.Record.AssetIds)
-        {
-            if (!decision.Destinations.ContainsKey(asset) && shared.ContainsKey(asset))
-            {
-                (own ??= new(StringComparer.Ordinal))[asset] = null;
-            }
-        }
-
-        return own;
-    }
-
-    private static DecisionDocument CompactDecision(DecisionWire wire, string pageId, string campaignId, IReadOnlyList<string> userKeys, SharedWire shared)
-    {
-        var index = wire.Index ?? throw new JsonException($"A decision of page {pageId} has no index.");
-        var decisionId = DecisionIds.Format(pageId, index);
-        var assets = wire.Assets ?? throw new JsonException($"Decision {decisionId} has no assets.");
-        var destinations = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var asset in assets)
-        {
-            if (wire.Destinations is null || !wire.Destinations.ContainsKey(asset))
-            {
-                if (shared.Destinations?.TryGetValue(asset, out var url) == true)
+                // An asset chosen twice has one destination.
+                chosenWithDestination += assetIndexes.AsSpan(0, i).Contains(assetIndexes[i]) ? 0 : 1;
+                if (url != common)
                 {
-                    destinations[asset] = url;
+                    (own ??= new(StringComparer.Ordinal))[assets[i]] = url;
+                }
+            }
+            else if (common is not null)
+            {
+                (own ??= new(StringComparer.Ordinal))[assets[i]] = null;
+            }
+        }
+
+        if (chosenWithDestination < decision.Destinations.Count)
+        {
+            foreach (var (asset, url) in decision.Destinations)
+            {
+                if (!assets.Contains(asset))
+                {
+                    (own ??= new(StringComparer.Ordinal))[asset] = url;
                 }
             }
         }
 
-        foreach (var (asset, url) in wire.Destinations ?? [])
-        {
-            if (url is not null)
-            {
-                destinations[asset] = url;
-            }
-        }
-
-        var userKey = wire.ViewerKey ?? "";
-        if (wire.Viewer is { } viewer)
-        {
-            userKey = viewer >= 0 && viewer < userKeys.Count ? userKeys[viewer] : throw new JsonException($"Decision {decisionId} names viewer {viewer} of {userKeys.Count}.");
-        }
-
-        var ticks = wire.Ticks ?? throw new JsonException($"Decision {decisionId} has no time.");
-        var offset = TimeSpan.FromMinutes(wire.OffsetMinutes ?? 0);
-        return new DecisionDocument
-        {
-            Id = decisionId,
-            CampaignId = campaignId,
-            UserKey = userKey,
-            Destinations = destinations,
-            Record = new DecisionRecord
-            {
-                DecisionId = decisionId,
-                CampaignId = campaignId,
-                CampaignVersion = wire.CampaignVersion ?? shared.CampaignVersion ?? "",
-                PolicyName = wire.PolicyName ?? shared.PolicyName ?? "",
-                PolicyVersion = wire.PolicyVersion ?? shared.PolicyVersion ?? "",
-                DecidedAt = new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + ticks, TimeSpan.Zero).ToOffset(offset),
-                Consent = wire.ConsentLevel ?? throw new JsonException($"Decision {decisionId} has no consent level."),
-                IsDefault = wire.IsDefault ?? false,
-                DefaultReason = wire.Reason ?? DefaultReason.None,
-                AssetIds = assets,
-                Propensity = wire.Propensity ?? throw new JsonException($"Decision {decisionId} has no propensity."),
-                PropensityStandardError = wire.PropensityError ?? 0,
-                ModelSegment = wire.Segment,
-                Features = wire.Features ?? [],
-            },
-        };
+        return own;
     }
 
     private static DecisionPageWire Plain(DecisionPageDocument page) => new()
@@ -234,16 +218,217 @@ internal static class DecisionPageFormat
         Record = wire.Record ?? throw new JsonException($"Decision {wire.Id} has no record."),
         Destinations = wire.PlainDestinations ?? new Dictionary<string, string>(),
     };
+
+    /// <summary>A page's distinct asset ids in the order its decisions first choose them, with each one's click destination.</summary>
+    private sealed class AssetTable
+    {
+        private readonly Dictionary<string, int> indexes = new(StringComparer.Ordinal);
+
+        public List<string> Assets { get; } = [];
+
+        /// <summary>Per asset, its destination in the first decision that chose it and had one; else null.</summary>
+        public List<string?> Destinations { get; } = [];
+
+        public bool AnyDestination { get; private set; }
+
+        public void Add(DecisionDocument decision)
+        {
+            var assets = decision.Record.AssetIds;
+            for (var i = 0; i < assets.Count; i++)
+            {
+                if (!indexes.TryGetValue(assets[i], out var index))
+                {
+                    index = Assets.Count;
+                    indexes.Add(assets[i], index);
+                    Assets.Add(assets[i]);
+                    Destinations.Add(null);
+                }
+
+                if (Destinations[index] is null && decision.Destinations.TryGetValue(assets[i], out var url))
+                {
+                    Destinations[index] = url;
+                    AnyDestination = true;
+                }
+            }
+        }
+
+        public int[] IndexesOf(IReadOnlyList<string> assets)
+        {
+            var found = new int[assets.Count];
+            for (var i = 0; i < found.Length; i++)
+            {
+                found[i] = indexes[assets[i]];
+            }
+
+            return found;
+        }
+    }
+
+    /// <summary>Reads the decisions of a page in format 2 or 3 against the page's shared part, checked once.</summary>
+    private sealed class CompactPageReader
+    {
+        // The times a DateTimeOffset can hold, as ticks since the Unix epoch.
+        private static readonly long EarliestTicks = DateTimeOffset.MinValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        private static readonly long LatestTicks = DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+
+        private readonly string pageId;
+        private readonly string campaignId;
+        private readonly IReadOnlyList<string> userKeys;
+        private readonly int format;
+        private readonly SharedWire shared;
+        private readonly IReadOnlyList<string> assetTable = [];
+        private readonly IReadOnlyList<string?>? assetDestinations;
+        private readonly long baseTicks;
+
+        public CompactPageReader(DecisionPageWire wire, string pageId, string campaignId, IReadOnlyList<string> userKeys)
+        {
+            this.pageId = pageId;
+            this.campaignId = campaignId;
+            this.userKeys = userKeys;
+            format = wire.Format!.Value;
+            shared = wire.Shared ?? throw Malformed("has no shared part");
+            if (format == SharedParts)
+            {
+                return;
+            }
+
+            assetTable = shared.Assets ?? throw Malformed("has no asset table");
+            if (assetTable.Contains(null!))
+            {
+                throw Malformed("has a null in its asset table");
+            }
+
+            assetDestinations = shared.AssetDestinations;
+            if (assetDestinations is not null && assetDestinations.Count != assetTable.Count)
+            {
+                throw Malformed($"has {assetDestinations.Count} asset destinations for {assetTable.Count} assets");
+            }
+
+            baseTicks = shared.BaseTicks ?? throw Malformed("has no base time");
+            if (baseTicks < EarliestTicks || baseTicks > LatestTicks)
+            {
+                throw Malformed($"has a base time of {baseTicks} ticks, outside the times a date can hold");
+            }
+        }
+
+        public DecisionDocument Decision(DecisionWire wire)
+        {
+            var index = wire.Index ?? throw Malformed("has a decision without an index");
+            if (index < 0 || index >= DecisionLogWriter.PageCapacity)
+            {
+                throw Malformed($"has a decision with index {index}, outside 0 to {DecisionLogWriter.PageCapacity - 1}");
+            }
+
+            var decisionId = DecisionIds.Format(pageId, index);
+            var chosen = Assets(wire, decisionId);
+            var destinations = new Dictionary<string, string>(chosen.Count, StringComparer.Ordinal);
+            for (var i = 0; i < chosen.Count; i++)
+            {
+                if (wire.Destinations?.ContainsKey(chosen[i]) != true && SharedDestination(wire, i, chosen[i]) is { } url)
+                {
+                    destinations[chosen[i]] = url;
+                }
+            }
+
+            foreach (var (asset, url) in wire.Destinations ?? [])
+            {
+                if (url is not null)
+                {
+                    destinations[asset] = url;
+                }
+            }
+
+            var userKey = wire.ViewerKey ?? "";
+            if (wire.Viewer is { } viewer)
+            {
+                userKey = viewer >= 0 && viewer < userKeys.Count ? userKeys[viewer] : throw new JsonException($"Decision {decisionId} names viewer {viewer} of {userKeys.Count}.");
+            }
+
+            return new DecisionDocument
+            {
+                Id = decisionId,
+                CampaignId = campaignId,
+                UserKey = userKey,
+                Destinations = destinations,
+                Record = new DecisionRecord
+                {
+                    DecisionId = decisionId,
+                    CampaignId = campaignId,
+                    CampaignVersion = wire.CampaignVersion ?? shared.CampaignVersion ?? "",
+                    PolicyName = wire.PolicyName ?? shared.PolicyName ?? "",
+                    PolicyVersion = wire.PolicyVersion ?? shared.PolicyVersion ?? "",
+                    DecidedAt = DecidedAt(wire, decisionId),
+                    Consent = wire.ConsentLevel ?? throw new JsonException($"Decision {decisionId} has no consent level."),
+                    IsDefault = wire.IsDefault ?? false,
+                    DefaultReason = wire.Reason ?? DefaultReason.None,
+                    AssetIds = chosen,
+                    Propensity = wire.Propensity ?? throw new JsonException($"Decision {decisionId} has no propensity."),
+                    PropensityStandardError = wire.PropensityError ?? 0,
+                    ModelSegment = wire.Segment,
+                    Features = wire.Features ?? [],
+                },
+            };
+        }
+
+        private IReadOnlyList<string> Assets(DecisionWire wire, string decisionId)
+        {
+            if (format == SharedParts)
+            {
+                return wire.Assets ?? throw new JsonException($"Decision {decisionId} has no assets.");
+            }
+
+            var indexes = wire.AssetIndexes ?? throw new JsonException($"Decision {decisionId} has no asset indexes.");
+            var chosen = new string[indexes.Length];
+            for (var i = 0; i < chosen.Length; i++)
+            {
+                var at = indexes[i];
+                chosen[i] = at >= 0 && at < assetTable.Count ? assetTable[at] : throw new JsonException($"Decision {decisionId} names asset {at}, outside its page's asset table of {assetTable.Count}.");
+            }
+
+            return chosen;
+        }
+
+        /// <summary>What the shared part gives as the destination of the decision's <paramref name="position"/>th asset.</summary>
+        private string? SharedDestination(DecisionWire wire, int position, string asset) =>
+            format == SharedParts
+                ? shared.Destinations?.GetValueOrDefault(asset)
+                : assetDestinations?[wire.AssetIndexes![position]];
+
+        private DateTimeOffset DecidedAt(DecisionWire wire, string decisionId)
+        {
+            var ticks = wire.Ticks ?? throw new JsonException($"Decision {decisionId} has no time.");
+
+            // Format 3 counts from the page's base time; either way the sum must be a time a date can hold.
+            var earliest = EarliestTicks - baseTicks;
+            var latest = LatestTicks - baseTicks;
+            if (ticks < earliest || ticks > latest)
+            {
+                throw new JsonException($"Decision {decisionId} has a time of {ticks} ticks, outside the times a date can hold.");
+            }
+
+            var utc = new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + baseTicks + ticks, TimeSpan.Zero);
+            var offset = TimeSpan.FromMinutes(wire.OffsetMinutes ?? 0);
+            var local = utc.Ticks + offset.Ticks;
+            if (offset.Duration() > TimeSpan.FromHours(14) || local < DateTime.MinValue.Ticks || local > DateTime.MaxValue.Ticks)
+            {
+                throw new JsonException($"Decision {decisionId} has an offset of {wire.OffsetMinutes} minutes, which its time cannot be given in.");
+            }
+
+            return utc.ToOffset(offset);
+        }
+
+        private JsonException Malformed(string problem) => new($"Decision page {pageId} (format {format}) {problem}.");
+    }
 }
 
-/// <summary>A decision page as stored, in either format (<see cref="DecisionPageFormat"/>).</summary>
+/// <summary>A decision page as stored, in any format (<see cref="DecisionPageFormat"/>).</summary>
 internal sealed class DecisionPageWire
 {
     public string? Id { get; init; }
 
     public string? CampaignId { get; init; }
 
-    /// <summary>Kept in both formats: privacy deletion finds a viewer's pages by it.</summary>
+    /// <summary>Kept in every format: privacy deletion finds a viewer's pages by it.</summary>
     public IReadOnlyList<string>? UserKeys { get; init; }
 
     /// <summary>Absent in format 1.</summary>
@@ -257,7 +442,7 @@ internal sealed class DecisionPageWire
     public int? TimeToLive { get; init; }
 }
 
-/// <summary>What the decisions of a format-2 page share unless they say otherwise.</summary>
+/// <summary>What the decisions of a format-2 or format-3 page share unless they say otherwise.</summary>
 internal sealed class SharedWire
 {
     public string? CampaignVersion { get; init; }
@@ -266,11 +451,23 @@ internal sealed class SharedWire
 
     public string? PolicyVersion { get; init; }
 
-    /// <summary>Click destination per asset, as the page's first decision with that asset had it.</summary>
+    /// <summary>Format 2: click destination per asset, as the page's first decision with that asset had it.</summary>
     public Dictionary<string, string>? Destinations { get; init; }
+
+    /// <summary>Format 3: the distinct asset ids of the page's decisions, in the order they first appear.</summary>
+    public IReadOnlyList<string>? Assets { get; init; }
+
+    /// <summary>
+    /// Format 3: click destination per entry of <see cref="Assets"/>, as the first decision that chose it and
+    /// had one had it; null for none. Absent when no asset has one.
+    /// </summary>
+    public IReadOnlyList<string?>? AssetDestinations { get; init; }
+
+    /// <summary>Format 3: the earliest decision's time, 100 ns ticks since the Unix epoch (UTC), from which decisions' times count.</summary>
+    public long? BaseTicks { get; init; }
 }
 
-/// <summary>One decision: format 1 fields (whole names) or format 2 fields (short names).</summary>
+/// <summary>One decision: format 1 fields (whole names) or format 2 and 3 fields (short names).</summary>
 internal sealed class DecisionWire
 {
     // Format 1.
@@ -285,7 +482,7 @@ internal sealed class DecisionWire
     [JsonPropertyName("destinations")]
     public IReadOnlyDictionary<string, string>? PlainDestinations { get; init; }
 
-    // Format 2.
+    // Formats 2 and 3.
     [JsonPropertyName("i")]
     public int? Index { get; init; }
 
@@ -297,7 +494,7 @@ internal sealed class DecisionWire
     [JsonPropertyName("vk")]
     public string? ViewerKey { get; init; }
 
-    /// <summary>Decision time: 100 ns ticks since the Unix epoch, UTC.</summary>
+    /// <summary>Decision time, in 100 ns ticks: format 2 since the Unix epoch (UTC), format 3 since the page's <see cref="SharedWire.BaseTicks"/>.</summary>
     [JsonPropertyName("t")]
     public long? Ticks { get; init; }
 
@@ -308,8 +505,13 @@ internal sealed class DecisionWire
     [JsonPropertyName("c")]
     public ConsentLevel? ConsentLevel { get; init; }
 
+    /// <summary>Format 2: the chosen asset ids.</summary>
     [JsonPropertyName("a")]
     public IReadOnlyList<string>? Assets { get; init; }
+
+    /// <summary>Format 3: the chosen assets as indexes into the page's <see cref="SharedWire.Assets"/> (an array: written without an enumerator).</summary>
+    [JsonPropertyName("ai")]
+    public int[]? AssetIndexes { get; init; }
 
     [JsonPropertyName("p")]
     public double? Propensity { get; init; }
