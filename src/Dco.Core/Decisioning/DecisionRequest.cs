@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Dco.Core.Decisioning;
 
 public enum ConsentLevel
@@ -51,7 +53,8 @@ public sealed record RequestContext
 
     public string? PageCategory { get; init; }
 
-    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+    // One shared empty default: a dictionary made by the initializer would be made per request, also when one is set.
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = FrozenDictionary<string, string>.Empty;
 }
 
 /// <summary>One live signal value: weather per geo, stock per SKU, a promotion being live (1) or not (0).</summary>

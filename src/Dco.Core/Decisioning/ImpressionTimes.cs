@@ -49,17 +49,30 @@ public sealed class ImpressionTimes : FrequencyEntry, IReadOnlyList<DateTimeOffs
     /// <summary>Where the times are: the inline pair, or the array they spilled into.</summary>
     private Span<long> Ticks => spilled is { } array ? array : inline;
 
-    /// <summary>How many impressions are later than <paramref name="afterTicks"/> (UTC ticks), counted from the latest.</summary>
+    /// <summary>How many impressions are later than <paramref name="afterTicks"/> (UTC ticks).</summary>
+    /// <remarks>
+    /// A binary search for the first one later (the times are in order): a cap's window usually holds every
+    /// impression kept, and a decide counts every capped key of its viewer, so a walk from the latest would read
+    /// them all.
+    /// </remarks>
     public int CountAfter(long afterTicks)
     {
-        var ticks = Ticks;
-        var n = 0;
-        for (var i = count - 1; i >= 0 && ticks[i] > afterTicks; i--)
+        var ticks = Ticks[..count];
+        int low = 0, high = ticks.Length;
+        while (low < high)
         {
-            n++;
+            var middle = (int)((uint)(low + high) >> 1);
+            if (ticks[middle] > afterTicks)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
         }
 
-        return n;
+        return ticks.Length - low;
     }
 
     /// <summary>

@@ -133,7 +133,7 @@ public sealed class DecisionService(
     TimeProvider time,
     IOptions<ServingOptions> options)
 {
-    public async Task<(DecideResult? Result, DecideFailure? Failure)> DecideAsync(DecideCommand command, CancellationToken cancellationToken)
+    public async ValueTask<(DecideResult? Result, DecideFailure? Failure)> DecideAsync(DecideCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var state = snapshots.Current;

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dco.Core.Decisioning;
@@ -22,7 +23,8 @@ public sealed record DecisionDocument
     public required DecisionRecord Record { get; init; }
 
     /// <summary>Destination URL per chosen asset id (server-side click targets).</summary>
-    public IReadOnlyDictionary<string, string> Destinations { get; init; } = new Dictionary<string, string>();
+    /// <remarks>The default is one shared empty dictionary: decide sets its own, and an initializer would make one per decision anyway.</remarks>
+    public IReadOnlyDictionary<string, string> Destinations { get; init; } = FrozenDictionary<string, string>.Empty;
 }
 
 /// <summary>

@@ -32,6 +32,13 @@ public sealed class ImpressionTimesTests
                 Assert.Equal(model, list.Select(t => t.UtcTicks));
                 Assert.Equal(model.Count, list.Count);
                 Assert.Equal(model.Count(t => t > 1_000), list.CountAfter(1_000));
+
+                // Each boundary a window can have: before all, at and around each time held (duplicates
+                // included), after all.
+                foreach (var after in model.SelectMany(t => new[] { t - 1, t, t + 1 }).Append(-1).Append(long.MaxValue))
+                {
+                    Assert.Equal(model.Count(t => t > after), list.CountAfter(after));
+                }
             }
         }, iter: 2_000);
     }
