@@ -238,6 +238,24 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
     }
 
     [SkippableFact]
+    public async Task A_viewer_is_listed_for_the_next_write_once_and_again_after_each_write()
+    {
+        var (_, cache, time, key) = await ArrangeAsync();
+        await cache.GetFactsAsync(key, CancellationToken.None);
+        cache.RecordServed(key, "camp-1", ["headline-a", "image-b"], "headline-a|image-b");
+        time.Advance(TimeSpan.FromSeconds(2));
+        cache.RecordServed(key, "camp-1", ["headline-a", "image-b"], "headline-a|image-b"); // already listed
+        await cache.FlushAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(2));
+        cache.RecordServed(key, "camp-1", ["headline-c", "image-b"], "headline-c|image-b"); // news for the next write
+        await cache.FlushAsync(CancellationToken.None);
+
+        var stored = (await buckets.ReadAsync(buckets.BucketOf(key), CancellationToken.None))!.Viewers[key]["camp-1"];
+        Assert.Equal(2, stored["headline-a|image-b"].Length);
+        Assert.Single(stored["headline-c|image-b"]);
+    }
+
+    [SkippableFact]
     public async Task A_bucket_written_again_keeps_every_viewer_including_one_this_instance_no_longer_holds()
     {
         var (_, cache, _, first) = await ArrangeAsync(bucketCount: 1, cacheSize: 1);

@@ -244,7 +244,14 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     {
         var now = time.GetUtcNow();
         entry.Campaign(campaignId).Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon);
-        MarkUnwritten(buckets.BucketOf(entry.Key), [entry.Key], now);
+
+        // Once per write of the viewer's bucket, not once per impression: until the writer has taken this entry's
+        // impressions (WriteBucketAsync, under this lock), its bucket still lists the viewer as unwritten.
+        if (!entry.AwaitsWrite)
+        {
+            entry.AwaitsWrite = true;
+            MarkUnwritten(buckets.BucketOf(entry.Key), [entry.Key], now);
+        }
     }
 
     /// <summary>One viewer's frequency in one campaign under the viewer's lock (<see cref="LeaseFrequency"/>).</summary>
@@ -410,6 +417,10 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                         lock (entry)
                         {
                             viewers[userKey] = entry.ToStored(horizon);
+
+                            // What it served from now on is news for the next write. (If this write fails, the
+                            // viewers are listed as unwritten again below.)
+                            entry.AwaitsWrite = false;
                         }
                     }
                 }
@@ -561,6 +572,12 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         public DateTimeOffset FactsReadAt { get; private set; } = DateTimeOffset.MinValue;
 
         public DateTimeOffset LastUsed { get; set; }
+
+        /// <summary>
+        /// The viewer has impressions its bucket's next write is to take, and is listed in the bucket's unwritten
+        /// viewers (set and cleared under this entry's lock).
+        /// </summary>
+        public bool AwaitsWrite { get; set; }
 
         public Dictionary<string, CampaignFrequency> Frequency { get; } = new(StringComparer.Ordinal);
 
