@@ -250,7 +250,6 @@ public sealed class DecisionService(
             log.Commit(slot, stored);
         }
     }
-
 }
 
 /// <summary>
