@@ -521,8 +521,21 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         }
 
         // Drop the least recently used tenth that has nothing unwritten; the buckets keep what was written.
-        foreach (var (key, _) in entries.OrderBy(e => e.Value.LastUsed).Take(Math.Max(1, limit / 10)).ToList())
+        foreach (var (key, entry) in entries.OrderBy(e => e.Value.LastUsed).Take(Math.Max(1, limit / 10)).ToList())
         {
+            // Also while a write is taking the bucket's unwritten viewers (they are no longer listed in it, but
+            // their entries still hold what the write is about to read). Not nested in the bucket's lock below.
+            bool awaitsWrite;
+            lock (entry)
+            {
+                awaitsWrite = entry.AwaitsWrite;
+            }
+
+            if (awaitsWrite)
+            {
+                continue;
+            }
+
             var state = bucketStates.GetValueOrDefault(buckets.BucketOf(key));
             var unwritten = false;
             if (state is not null)
