@@ -26,8 +26,9 @@ public sealed class ServingSnapshot
             .SelectMany(s => s.Assets.Select(a => (Source: a, Served: ToServed(s.Name, a))))
             .ToFrozenDictionary(a => a.Source.Id, StringComparer.Ordinal);
         destinations = Assets.Values
-            .Where(a => DestinationOf(a) is not null)
-            .ToFrozenDictionary(a => a.Id, a => DestinationOf(a)!, StringComparer.Ordinal);
+            .Select(a => (a.Id, Url: DestinationOf(a)))
+            .Where(a => a.Url is not null)
+            .ToFrozenDictionary(a => a.Id, a => a.Url!, StringComparer.Ordinal);
     }
 
     // What decide shows of each asset, worked out once per snapshot rather than parsed from its attributes per request.
@@ -50,8 +51,7 @@ public sealed class ServingSnapshot
     public IReadOnlyDictionary<string, AssetDefinition> Assets { get; }
 
     /// <summary>The asset's click destination, stored server-side (never taken from a request).</summary>
-    public string? DestinationOf(string assetId) =>
-        Assets.TryGetValue(assetId, out var asset) ? DestinationOf(asset) : null;
+    public string? DestinationOf(string assetId) => destinations.GetValueOrDefault(assetId);
 
     /// <summary>
     /// The asset as served in <paramref name="slot"/>, without a click URL: text or URL, size and alt text from its
