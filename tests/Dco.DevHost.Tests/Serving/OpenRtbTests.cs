@@ -98,4 +98,26 @@ public sealed class OpenRtbTests
         Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.StartsWith("imp", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
     }
+
+    [SkippableTheory]
+    [InlineData(false)] // refused on its Content-Length, before it is read
+    [InlineData(true)] // chunked, no length: refused once more than the bound has arrived
+    public async Task A_bid_request_over_256_KB_is_a_413_however_it_is_sent(bool chunked)
+    {
+        await using var host = await ServingHost.StartAsync(ServingHost.Campaign(NewId()));
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        var padded = "{\"id\":\"req-1\",\"ext\":{\"pad\":\"" + new string('a', 300 * 1024) + "\"}}";
+        using var message = new HttpRequestMessage(HttpMethod.Post, "api/openrtb/bid")
+        {
+            Content = new StringContent(padded, Encoding.UTF8, "application/json"),
+            Headers = { { "x-functions-key", DevHostRunner.FunctionKey } },
+        };
+        message.Headers.TransferEncodingChunked = chunked;
+
+        using var response = await http.SendAsync(message);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("262144 bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }

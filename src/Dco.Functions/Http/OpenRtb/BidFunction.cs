@@ -17,19 +17,27 @@ public sealed class BidFunction(OpenRtbBidder bidder, IOptions<ServingOptions> o
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "openrtb/bid")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxBodyBytes)
+        if (request.ContentLength > MaxBodyBytes)
         {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too large", $"A bid request must be at most {MaxBodyBytes} bytes.");
+            return TooLarge();
         }
 
-        if (!OpenRtbJson.TryParseRequest(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var bidRequest, out var parseError))
+        OpenRtbParseResult parsed;
+        try
         {
-            return Problems.Field(parseError!.Path, parseError.Message);
+            parsed = await RequestBody.ReadAsync(request, MaxBodyBytes, 0, static (body, _) => OpenRtbParseResult.Of(body), cancellationToken);
+        }
+        catch (RequestBodyTooLargeException)
+        {
+            return TooLarge();
         }
 
-        var errors = OpenRtbValidator.ValidateRequest(bidRequest!);
+        if (parsed.Request is not { } bidRequest)
+        {
+            return Problems.Field(parsed.Error!.Path, parsed.Error.Message);
+        }
+
+        var errors = OpenRtbValidator.ValidateRequest(bidRequest);
         if (errors.Count > 0)
         {
             return Problems.Validation(
@@ -38,7 +46,7 @@ public sealed class BidFunction(OpenRtbBidder bidder, IOptions<ServingOptions> o
         }
 
         var baseUrl = options.Value.BaseUrlFor(request.Scheme, request.Host.Value ?? "localhost");
-        var (response, noBid) = await bidder.BidAsync(bidRequest!, baseUrl, cancellationToken);
+        var (response, noBid) = await bidder.BidAsync(bidRequest, baseUrl, cancellationToken);
         if (response is null)
         {
             request.HttpContext.Response.Headers["X-Dco-NoBid-Reason"] = noBid!.Reason.Length > 200 ? noBid.Reason[..200] : noBid.Reason;
@@ -46,5 +54,15 @@ public sealed class BidFunction(OpenRtbBidder bidder, IOptions<ServingOptions> o
         }
 
         return new FileContentResult(OpenRtbJson.Serialize(response), "application/json");
+    }
+
+    private static ObjectResult TooLarge() =>
+        Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too large", $"A bid request must be at most {MaxBodyBytes} bytes.");
+
+    /// <summary>A bid request, or why its bytes are not one.</summary>
+    private readonly record struct OpenRtbParseResult(BidRequest? Request, OpenRtbError? Error)
+    {
+        public static OpenRtbParseResult Of(ReadOnlySpan<byte> body) =>
+            OpenRtbJson.TryParseRequest(body, out var request, out var error) ? new(request, null) : new(null, error);
     }
 }
