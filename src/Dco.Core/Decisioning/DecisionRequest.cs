@@ -112,9 +112,8 @@ public sealed class LiveSignals
 
 /// <summary>Recent impression times of one key (an asset id, or a combination key from <see cref="Decision.CombinationKey"/>).</summary>
 /// <remarks>
-/// A viewer's live entries are <see cref="ImpressionTimes"/>, each its own list of times: one object per
-/// key a viewer was served, for the GC to mark, rather than an entry and a list
-/// (docs/decisions/0012-decide-request-cost.md).
+/// How tests and copies describe a viewer's impressions of a key; a viewer's live state holds them as
+/// rows of a <see cref="KeyedImpressions"/> instead, not as an object per key.
 /// </remarks>
 public class FrequencyEntry
 {
@@ -147,7 +146,23 @@ public sealed record ViewerFrequency
 
     public IReadOnlyList<DateTimeOffset> CampaignImpressions { get; init; } = [];
 
-    public IReadOnlyList<FrequencyEntry> Assets { get; init; } = [];
+    /// <summary>Each asset's times, as rows: what the engine reads (a viewer's live state sets it directly).</summary>
+    public KeyedImpressions AssetTimes { get; init; } = new();
 
-    public IReadOnlyList<FrequencyEntry> Combinations { get; init; } = [];
+    /// <summary>Each combination's times (keys from <see cref="Decision.CombinationKey"/>), as rows.</summary>
+    public KeyedImpressions CombinationTimes { get; init; } = new();
+
+    /// <summary><see cref="AssetTimes"/> as entries: setting it makes the rows, reading it copies them.</summary>
+    public IReadOnlyList<FrequencyEntry> Assets
+    {
+        get => AssetTimes.ToEntries();
+        init => AssetTimes = KeyedImpressions.From(value);
+    }
+
+    /// <summary><see cref="CombinationTimes"/> as entries: setting it makes the rows, reading it copies them.</summary>
+    public IReadOnlyList<FrequencyEntry> Combinations
+    {
+        get => CombinationTimes.ToEntries();
+        init => CombinationTimes = KeyedImpressions.From(value);
+    }
 }

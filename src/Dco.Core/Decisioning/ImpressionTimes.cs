@@ -17,13 +17,7 @@ public sealed class ImpressionTimes : FrequencyEntry, IReadOnlyList<DateTimeOffs
     /// <summary>The most impressions kept per key: more than any frequency cap counts.</summary>
     public const int MaxKept = 64;
 
-    // Up to two times are held in the object itself: most of a viewer's keys (a combination, an asset
-    // served once or twice today) never need an array, so each costs the GC one object to mark, not two.
-    private const int InlineCapacity = 2;
-
-    private InlineTicks inline;
-    private long[]? spilled; // the times once more than InlineCapacity were held; null before
-    private int count;
+    private TickList times;
 
     /// <summary>A list of no key in particular (a viewer's impressions of a whole campaign).</summary>
     public ImpressionTimes(int capacity = 1)
@@ -35,156 +29,40 @@ public sealed class ImpressionTimes : FrequencyEntry, IReadOnlyList<DateTimeOffs
     public ImpressionTimes(string key, int capacity = 1)
         : base(key)
     {
-        if (capacity > InlineCapacity)
-        {
-            spilled = new long[Math.Min(capacity, MaxKept)];
-        }
+        times = new TickList(capacity);
     }
 
-    public int Count => count;
+    public int Count => times.Count;
 
     public DateTimeOffset this[int index] =>
-        (uint)index < (uint)count ? new DateTimeOffset(Ticks[index], TimeSpan.Zero) : throw new ArgumentOutOfRangeException(nameof(index));
+        (uint)index < (uint)times.Count ? new DateTimeOffset(times.Held[index], TimeSpan.Zero) : throw new ArgumentOutOfRangeException(nameof(index));
 
-    /// <summary>Where the times are: the inline pair, or the array they spilled into.</summary>
-    private Span<long> Ticks => spilled is { } array ? array : inline;
-
-    /// <summary>How many impressions are later than <paramref name="afterTicks"/> (UTC ticks).</summary>
-    /// <remarks>
-    /// A binary search for the first one later (the times are in order): a cap's window usually holds every
-    /// impression kept, and a decide counts every capped key of its viewer, so a walk from the latest would read
-    /// them all.
-    /// </remarks>
-    public int CountAfter(long afterTicks)
-    {
-        var ticks = Ticks[..count];
-        int low = 0, high = ticks.Length;
-        while (low < high)
-        {
-            var middle = (int)((uint)(low + high) >> 1);
-            if (ticks[middle] > afterTicks)
-            {
-                high = middle;
-            }
-            else
-            {
-                low = middle + 1;
-            }
-        }
-
-        return ticks.Length - low;
-    }
+    /// <summary>How many impressions are later than <paramref name="afterTicks"/> (UTC ticks), by binary search.</summary>
+    public int CountAfter(long afterTicks) => times.CountAfter(afterTicks);
 
     /// <summary>
     /// Adds an impression at <paramref name="atTicks"/> in time order, after dropping those before
     /// <paramref name="horizonTicks"/> and, when full, the oldest.
     /// </summary>
-    public void Add(long atTicks, long horizonTicks)
-    {
-        DropBefore(horizonTicks);
-        if (atTicks < horizonTicks)
-        {
-            return;
-        }
+    public void Add(long atTicks, long horizonTicks) => times.Add(atTicks, horizonTicks);
 
-        var ticks = Ticks;
-        if (count == MaxKept)
-        {
-            if (atTicks < ticks[0])
-            {
-                return; // older than every one kept
-            }
-
-            ticks[1..count].CopyTo(ticks);
-            count--;
-        }
-        else if (count == ticks.Length)
-        {
-            var grown = new long[Math.Min(MaxKept, ticks.Length * 2)];
-            ticks[..count].CopyTo(grown);
-            spilled = grown;
-            ticks = grown;
-        }
-
-        var at = count;
-        while (at > 0 && ticks[at - 1] > atTicks)
-        {
-            at--;
-        }
-
-        ticks[at..count].CopyTo(ticks[(at + 1)..]);
-        ticks[at] = atTicks;
-        count++;
-    }
-
-    /// <summary>Replaces the content with <paramref name="times"/> (UTC ticks, any order) not before the horizon, the latest <see cref="MaxKept"/>.</summary>
-    public void ReplaceWith(List<long> times, long horizonTicks)
-    {
-        ArgumentNullException.ThrowIfNull(times);
-        times.RemoveAll(t => t < horizonTicks);
-        times.Sort();
-        var skip = Math.Max(0, times.Count - MaxKept);
-        count = times.Count - skip;
-        if (Ticks.Length < count)
-        {
-            spilled = new long[count];
-        }
-
-        CollectionsMarshal.AsSpan(times).Slice(skip, count).CopyTo(Ticks);
-    }
+    /// <summary>Replaces the content with <paramref name="ticks"/> (UTC ticks, any order) not before the horizon, the latest <see cref="MaxKept"/>.</summary>
+    public void ReplaceWith(List<long> ticks, long horizonTicks) => times.ReplaceWith(ticks, horizonTicks);
 
     /// <summary>Drops the impressions before <paramref name="horizonTicks"/>.</summary>
-    public void DropBefore(long horizonTicks)
-    {
-        var ticks = Ticks;
-        var expired = 0;
-        while (expired < count && ticks[expired] < horizonTicks)
-        {
-            expired++;
-        }
-
-        if (expired > 0)
-        {
-            ticks[expired..count].CopyTo(ticks);
-            count -= expired;
-        }
-    }
+    public void DropBefore(long horizonTicks) => times.DropBefore(horizonTicks);
 
     /// <summary>The times as Unix seconds, oldest first (the stored precision of frequency buckets).</summary>
-    public long[] ToUnixSeconds()
-    {
-        var ticks = Ticks;
-        var seconds = new long[count];
-        for (var i = 0; i < count; i++)
-        {
-            seconds[i] = new DateTimeOffset(ticks[i], TimeSpan.Zero).ToUnixTimeSeconds();
-        }
-
-        return seconds;
-    }
+    public long[] ToUnixSeconds() => times.ToUnixSeconds();
 
     /// <summary>Adds each UTC tick count of the list to <paramref name="into"/>.</summary>
-    public void CopyTicksTo(List<long> into)
-    {
-        ArgumentNullException.ThrowIfNull(into);
-        var ticks = Ticks;
-        for (var i = 0; i < count; i++)
-        {
-            into.Add(ticks[i]);
-        }
-    }
+    public void CopyTicksTo(List<long> into) => times.CopyTicksTo(into);
 
     public Enumerator GetEnumerator() => new(this);
 
     IEnumerator<DateTimeOffset> IEnumerable<DateTimeOffset>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    [InlineArray(InlineCapacity)]
-    private struct InlineTicks
-    {
-        private long first;
-    }
 
     public struct Enumerator(ImpressionTimes list) : IEnumerator<DateTimeOffset>
     {
@@ -194,7 +72,7 @@ public sealed class ImpressionTimes : FrequencyEntry, IReadOnlyList<DateTimeOffs
 
         readonly object IEnumerator.Current => Current;
 
-        public bool MoveNext() => ++index < list.count;
+        public bool MoveNext() => ++index < list.Count;
 
         public void Reset() => index = -1;
 

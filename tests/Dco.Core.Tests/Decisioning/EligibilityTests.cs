@@ -108,6 +108,37 @@ public sealed class EligibilityTests
     }
 
     [Fact]
+    public void Asset_caps_each_count_from_their_own_limit_not_from_the_highest()
+    {
+        // The engine skips a key held fewer times than the lowest cap allows; each cap still applies at its own limit.
+        var campaign = TwoSlots with
+        {
+            FrequencyCaps =
+            [
+                new FrequencyCapDefinition { Scope = CapScope.Asset, MaxImpressions = 3, Window = TimeSpan.FromDays(1) },
+                new FrequencyCapDefinition { Scope = CapScope.Asset, MaxImpressions = 1, Window = TimeSpan.FromDays(1), Assets = new AssetSelector { Slot = "disclaimer" } },
+            ],
+        };
+        var snapshot = CampaignSnapshot.Create(campaign);
+        var request = TestCampaigns.Request() with
+        {
+            Frequency = new ViewerFrequency
+            {
+                Assets =
+                [
+                    new FrequencyEntry("headline-0", [Now.AddHours(-1), Now.AddHours(-2)]),
+                    new FrequencyEntry("headline-1", [Now.AddHours(-1), Now.AddHours(-2), Now.AddHours(-3)]),
+                    new FrequencyEntry("disclaimer-1", [Now.AddHours(-1)]),
+                ],
+            },
+        };
+
+        Assert.True(snapshot.ProbabilityOf(request, ["headline-0", "disclaimer-0"]) > 0);
+        Assert.Equal(0, snapshot.ProbabilityOf(request, ["headline-1", "disclaimer-0"]));
+        Assert.Equal(0, snapshot.ProbabilityOf(request, ["headline-0", "disclaimer-1"]));
+    }
+
+    [Fact]
     public void Asset_cap_with_a_selector_applies_only_to_the_selected_assets()
     {
         var campaign = TwoSlots with

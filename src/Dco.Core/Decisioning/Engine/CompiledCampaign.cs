@@ -257,6 +257,12 @@ internal sealed class CompiledCampaign
     public CompiledCap[] CombinationCaps { get; private set; } = [];
     public CompiledCap[] CampaignCaps { get; private set; } = [];
 
+    /// <summary>The fewest impressions any asset cap allows (<see cref="int.MaxValue"/> without one): a key held fewer times reaches none.</summary>
+    public int AssetCapFloor { get; private set; } = int.MaxValue;
+
+    /// <summary>The fewest impressions any combination cap allows (<see cref="int.MaxValue"/> without one).</summary>
+    public int CombinationCapFloor { get; private set; } = int.MaxValue;
+
     /// <summary>[first slot × SlotCount + second slot] → per asset of the first slot, the allowed assets of the second (null: unconstrained).</summary>
     public ulong[]?[] Compat { get; }
 
@@ -513,6 +519,8 @@ internal sealed class CompiledCampaign
         AssetCaps = asset.ToArray();
         CombinationCaps = combination.ToArray();
         CampaignCaps = campaign.ToArray();
+        AssetCapFloor = AssetCaps.Length == 0 ? int.MaxValue : AssetCaps.Min(cap => cap.MaxImpressions);
+        CombinationCapFloor = CombinationCaps.Length == 0 ? int.MaxValue : CombinationCaps.Min(cap => cap.MaxImpressions);
     }
 
     private void CompileConstraints(IReadOnlyList<CompatibilityConstraint> constraints)

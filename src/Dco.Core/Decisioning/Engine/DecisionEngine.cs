@@ -281,15 +281,17 @@ internal static class DecisionEngine
 
     private static void ApplyAssetCaps(CompiledCampaign c, DecisionScratch sc, ViewerFrequency frequency, long now, Span<ulong> domain)
     {
-        if (c.AssetCaps.Length == 0 || frequency.Assets is not { Count: > 0 } entries)
+        if (c.AssetCaps.Length == 0)
         {
             return;
         }
 
-        for (var i = 0; i < entries.Count; i++)
+        var times = frequency.AssetTimes;
+        for (var row = 0; row < times.Count; row++)
         {
-            var entry = entries[i];
-            if (entry?.Key is null || !c.AssetIndex.TryGetValue(entry.Key, out var a))
+            // The row's count first, from one contiguous array: a row holding fewer times than the lowest cap
+            // allows reaches no cap, and is not looked up.
+            if (times.HeldAt(row) < c.AssetCapFloor || !c.AssetIndex.TryGetValue(times.KeyAt(row), out var a))
             {
                 continue;
             }
@@ -297,7 +299,7 @@ internal static class DecisionEngine
             foreach (var cap in c.AssetCaps)
             {
                 if ((cap.Targets is null || c.HasAsset(cap.Targets, a))
-                    && CountInWindow(entry.Impressions, now, cap.WindowTicks) >= cap.MaxImpressions)
+                    && times.CountAfter(row, now - cap.WindowTicks) >= cap.MaxImpressions)
                 {
                     Exclude(c, sc, domain, a, ExclusionReason.AssetFrequencyCap, -1);
                     break;
@@ -351,16 +353,11 @@ internal static class DecisionEngine
 
     private static void CollectCappedCombinations(CompiledCampaign c, DecisionScratch sc, ViewerFrequency frequency, long now)
     {
-        if (frequency.Combinations is not { Count: > 0 } entries)
-        {
-            return;
-        }
-
+        var times = frequency.CombinationTimes;
         Span<int> combination = stackalloc int[c.SlotCount];
-        for (var i = 0; i < entries.Count; i++)
+        for (var row = 0; row < times.Count; row++)
         {
-            var entry = entries[i];
-            if (entry?.Key is null)
+            if (times.HeldAt(row) < c.CombinationCapFloor)
             {
                 continue;
             }
@@ -368,14 +365,14 @@ internal static class DecisionEngine
             var capped = false;
             foreach (var cap in c.CombinationCaps)
             {
-                if (CountInWindow(entry.Impressions, now, cap.WindowTicks) >= cap.MaxImpressions)
+                if (times.CountAfter(row, now - cap.WindowTicks) >= cap.MaxImpressions)
                 {
                     capped = true;
                     break;
                 }
             }
 
-            if (capped && TryParseCombination(c, entry.Key, combination) && AllEligible(c, sc, combination))
+            if (capped && TryParseCombination(c, times.KeyAt(row), combination) && AllEligible(c, sc, combination))
             {
                 sc.AddNogood(combination);
             }

@@ -634,25 +634,24 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     }
 
     /// <summary>
-    /// One viewer's impressions in one campaign: the campaign's, each asset's and each combination's
-    /// times, in lists changed in place (<see cref="ImpressionTimes"/>) and shown to the engine through
-    /// one <see cref="ViewerFrequency"/> built once. Recording a served creative allocates only for a key
-    /// the viewer has not seen yet. Callers hold the entry's lock, also while the engine reads
-    /// <see cref="View"/>.
+    /// One viewer's impressions in one campaign: the campaign's times, and each asset's and each
+    /// combination's as rows of a <see cref="KeyedImpressions"/> (keys in one array, times in another),
+    /// changed in place and shown to the engine through one <see cref="ViewerFrequency"/> built once.
+    /// Recording a served creative allocates only for a key the viewer has not seen yet. Callers hold the
+    /// entry's lock, also while the engine reads <see cref="View"/>.
     /// </summary>
     internal sealed class CampaignFrequency
     {
-        // Lists, not dictionaries, found by pooled key: a new key costs one reference stored in an old
-        // array (one card for the next young collection to scan), not two. Each entry is its own list of
-        // times (an ImpressionTimes): one object per key.
+        // Rows found by pooled key (a reference comparison over one array of keys), not by a dictionary: a
+        // new key is stored into arrays, not into an object per key (docs/decisions/0014-viewer-frequency-rows.md).
         private readonly ImpressionTimes campaign = new(4);
-        private readonly List<ImpressionTimes> assetList = [];
-        private readonly List<ImpressionTimes> combinationList = [];
+        private readonly KeyedImpressions assets = new();
+        private readonly KeyedImpressions combinations = new();
         private bool unpooledKeys; // a key held as it came (the pool was full): look keys up by value too
 
         public CampaignFrequency()
         {
-            View = new ViewerFrequency { CampaignImpressions = campaign, Assets = assetList, Combinations = combinationList };
+            View = new ViewerFrequency { CampaignImpressions = campaign, AssetTimes = assets, CombinationTimes = combinations };
         }
 
         /// <summary>The live lists, valid while the entry's lock is held.</summary>
@@ -665,18 +664,18 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             campaign.Add(at, oldest);
             for (var i = 0; i < assetIds.Count; i++)
             {
-                Times(assetList, assetIds[i]).Add(at, oldest);
+                assets.Add(Row(assets, assetIds[i]), at, oldest);
             }
 
-            Times(combinationList, combinationKey).Add(at, oldest);
+            combinations.Add(Row(combinations, combinationKey), at, oldest);
         }
 
         /// <summary>A copy that stays true after the entry's lock is released.</summary>
         public ViewerFrequency Copy() => new()
         {
             CampaignImpressions = [.. campaign],
-            Assets = [.. assetList.Select(e => new FrequencyEntry(e.Key, [.. e.Impressions]))],
-            Combinations = [.. combinationList.Select(e => new FrequencyEntry(e.Key, [.. e.Impressions]))],
+            Assets = assets.ToEntries(),
+            Combinations = combinations.ToEntries(),
         };
 
         /// <summary>
@@ -691,7 +690,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             var changed = false;
             foreach (var (key, seconds) in stored)
             {
-                changed |= Union(Times(combinationList, key), seconds, horizon);
+                changed |= Union(combinations, Row(combinations, key), seconds, horizon);
             }
 
             if (changed)
@@ -704,53 +703,43 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         public Dictionary<string, long[]> ToStored(DateTimeOffset horizon)
         {
             Prune(horizon.UtcTicks);
-            return combinationList.ToDictionary(c => c.Key, c => c.ToUnixSeconds(), StringComparer.Ordinal);
-        }
-
-        private ImpressionTimes Times(List<ImpressionTimes> list, string key)
-        {
-            var pooled = KeyPool.TryIntern(key, out var held);
-            foreach (var entry in CollectionsMarshal.AsSpan(list))
+            var stored = new Dictionary<string, long[]>(combinations.Count, StringComparer.Ordinal);
+            for (var row = 0; row < combinations.Count; row++)
             {
-                if (ReferenceEquals(entry.Key, held))
-                {
-                    return entry;
-                }
+                stored[combinations.KeyAt(row)] = combinations.ToUnixSeconds(row);
             }
 
-            if (unpooledKeys || !pooled)
+            return stored;
+        }
+
+        /// <summary>The row of <paramref name="key"/> in <paramref name="rows"/>, added when there is none, under the pooled instance of the key.</summary>
+        private int Row(KeyedImpressions rows, string key)
+        {
+            // By the key as it came first: a snapshot's asset ids are the pooled instances once a viewer has been
+            // served them, so most lookups need no hash of the key.
+            var row = rows.IndexOf(key, byValue: false);
+            if (row >= 0)
             {
-                foreach (var entry in CollectionsMarshal.AsSpan(list))
-                {
-                    if (string.Equals(entry.Key, held, StringComparison.Ordinal))
-                    {
-                        return entry;
-                    }
-                }
+                return row;
+            }
+
+            var pooled = KeyPool.TryIntern(key, out var held);
+            row = rows.IndexOf(held, byValue: unpooledKeys || !pooled);
+            if (row >= 0)
+            {
+                return row;
             }
 
             unpooledKeys |= !pooled;
-            var added = new ImpressionTimes(held);
-            list.Add(added);
-            return added;
+            return rows.Append(held);
         }
 
         /// <summary>Drops the times before the horizon, and the assets and combinations left with none.</summary>
         private void Prune(long horizonTicks)
         {
             campaign.DropBefore(horizonTicks);
-            Prune(assetList, horizonTicks);
-            Prune(combinationList, horizonTicks);
-        }
-
-        private static void Prune(List<ImpressionTimes> list, long horizonTicks)
-        {
-            foreach (var entry in list)
-            {
-                entry.DropBefore(horizonTicks);
-            }
-
-            list.RemoveAll(e => e.Count == 0);
+            assets.DropBefore(horizonTicks);
+            combinations.DropBefore(horizonTicks);
         }
 
         /// <summary>The campaign's and each asset's lists from the combinations (asset ids joined by '|').</summary>
@@ -758,46 +747,47 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         {
             var all = new List<long>();
             var byAsset = new Dictionary<string, List<long>>(StringComparer.Ordinal);
-            foreach (var times in combinationList)
+            for (var row = 0; row < combinations.Count; row++)
             {
-                times.CopyTicksTo(all);
-                foreach (var assetId in times.Key.Split('|'))
+                combinations.CopyTicksTo(row, all);
+                foreach (var assetId in combinations.KeyAt(row).Split('|'))
                 {
                     if (!byAsset.TryGetValue(assetId, out var ofAsset))
                     {
                         byAsset[assetId] = ofAsset = [];
                     }
 
-                    times.CopyTicksTo(ofAsset);
+                    combinations.CopyTicksTo(row, ofAsset);
                 }
             }
 
             var oldest = horizon.UtcTicks;
             campaign.ReplaceWith(all, oldest);
-            foreach (var entry in assetList)
+            for (var row = 0; row < assets.Count; row++)
             {
-                entry.ReplaceWith(byAsset.Remove(entry.Key, out var times) ? times : [], oldest);
+                assets.ReplaceWith(row, byAsset.Remove(assets.KeyAt(row), out var times) ? times : [], oldest);
             }
 
             foreach (var (assetId, times) in byAsset)
             {
-                Times(assetList, assetId).ReplaceWith(times, oldest);
+                assets.ReplaceWith(Row(assets, assetId), times, oldest);
             }
 
             Prune(oldest);
         }
 
         /// <summary>
-        /// Adds to <paramref name="held"/> the stored times it does not have yet (matched by Unix second,
-        /// with multiplicity), after the horizon, keeping the latest <see cref="ImpressionTimes.MaxKept"/>;
-        /// false when nothing is new.
+        /// Adds to row <paramref name="row"/> of <paramref name="rows"/> the stored times it does not have yet
+        /// (matched by Unix second, with multiplicity), after the horizon, keeping the latest
+        /// <see cref="ImpressionTimes.MaxKept"/>; false when nothing is new.
         /// </summary>
-        private static bool Union(ImpressionTimes held, long[] stored, DateTimeOffset horizon)
+        private static bool Union(KeyedImpressions rows, int row, long[] stored, DateTimeOffset horizon)
         {
             List<long>? added = null;
             var oldest = horizon.ToUnixTimeSeconds();
+            var heldCount = rows.HeldAt(row);
             Span<bool> matched = stackalloc bool[ImpressionTimes.MaxKept]; // a held time matches one stored time at most
-            matched = matched[..held.Count];
+            matched = matched[..heldCount];
             foreach (var second in stored)
             {
                 if (second < oldest)
@@ -806,9 +796,9 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                 }
 
                 var match = -1;
-                for (var i = 0; i < held.Count && match < 0; i++)
+                for (var i = 0; i < heldCount && match < 0; i++)
                 {
-                    if (!matched[i] && held[i].ToUnixTimeSeconds() == second)
+                    if (!matched[i] && rows.TimeAt(row, i).ToUnixTimeSeconds() == second)
                     {
                         match = i;
                     }
@@ -829,8 +819,8 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                 return false;
             }
 
-            held.CopyTicksTo(added);
-            held.ReplaceWith(added, horizon.UtcTicks);
+            rows.CopyTicksTo(row, added);
+            rows.ReplaceWith(row, added, horizon.UtcTicks);
             return true;
         }
     }
