@@ -69,12 +69,16 @@ public static class HttpFunctionEndpoints
         await WriteResultAsync(httpContext, result);
     }
 
+    // One descriptor for every result: there is no MVC action, and result executors only read it. A new one per
+    // request would cost a new Guid (its Id), i.e. a read of /dev/urandom on Linux, and two dictionaries.
+    private static readonly ActionDescriptor NoAction = new();
+
     private static async Task WriteResultAsync(HttpContext httpContext, object? result)
     {
         switch (result)
         {
             case IActionResult actionResult:
-                await actionResult.ExecuteResultAsync(new ActionContext(httpContext, httpContext.GetRouteData(), new ActionDescriptor()));
+                await actionResult.ExecuteResultAsync(new ActionContext(httpContext, httpContext.GetRouteData(), NoAction));
                 break;
             case IResult minimalResult:
                 await minimalResult.ExecuteAsync(httpContext);
