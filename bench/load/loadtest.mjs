@@ -6,6 +6,7 @@
 // Bounded in time; loopback only. Prints a JSON summary on stdout.
 import autocannon from 'autocannon';
 import { fixedRate } from './fixedrate.mjs';
+import { decideBodies, decideOptions } from './viewers.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
 const base = args.base ?? 'http://127.0.0.1:7071';
@@ -16,21 +17,7 @@ const viewers = Number(args.viewers ?? 30000);
 const rate = Number(args.rate ?? 1000);
 const warmup = Number(args.warmup ?? 20);
 
-const geos = ['NL-AMS', 'GB-LND', 'US-NYC', 'DE-BER', 'FR-PAR'];
-const bodyFor = (viewer) => JSON.stringify({
-  campaignId: 'demo',
-  viewerId: 'viewer-' + viewer,
-  consent: { advertising: true, personalization: true },
-  context: { device: Math.random() < 0.6 ? 'mobile' : 'desktop', geo: geos[Math.floor(Math.random() * geos.length)], pageCategory: 'fashion' },
-});
-// Every viewer once, in random order. Bodies are built before the run: building one per request would
-// spend the load generator's CPU (on the same 2 cores) on JSON.stringify and make decide look slower.
-const order = Array.from({ length: viewers }, (_, i) => i);
-for (let i = order.length - 1; i > 0; i--) {
-  const j = Math.floor(Math.random() * (i + 1));
-  [order[i], order[j]] = [order[j], order[i]];
-}
-const bodies = order.map(bodyFor);
+const bodies = decideBodies(viewers);
 let next = 0;
 const decideBody = () => bodies[(next++) % bodies.length];
 function run(title, options) {
@@ -48,20 +35,7 @@ function summary(r) {
   };
 }
 
-// Each connection cycles through its own slice of the viewers with requests autocannon builds once, as it
-// does for ping: a per-request setupRequest callback would rebuild every request in the load generator.
-let nextConnection = 0;
-const decide = {
-  url: `${base}/api/decide`,
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-functions-key': key },
-  body: bodies[0],
-  setupClient: (client) => {
-    const k = nextConnection++ % connections;
-    const slice = bodies.filter((_, i) => i % connections === k);
-    client.setRequests(slice.map((body) => ({ body })));
-  },
-};
+const decide = decideOptions(base, key, bodies, connections);
 
 // The share of decides answered with the default creative, and why, over a sample of viewers.
 async function defaultsAfterRun(sample = 200) {

@@ -2,6 +2,8 @@
 # Load test: emulators + seeded demo campaign + the DevHost (Release) on loopback, then
 # loadtest.mjs (autocannon) compares decide with /api/ping on the same host and holds 1,000 req/s.
 # Stops everything it started. Usage: bench/load/run.sh [duration=20] [connections=32] [rate=1000]
+# LOAD_SCRIPT=saturate.mjs bench/load/run.sh [duration] [connections] [rounds] [mode]: instead, rounds of
+# saturation with each process's CPU per request (see saturate.mjs), on the same fresh set-up.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE="$(mktemp -d)"
@@ -34,5 +36,11 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 (cd "$ROOT/bench/load" && { [[ -d node_modules ]] || npm ci --no-audit --no-fund >&2; })
-node "$ROOT/bench/load/loadtest.mjs" "base=http://127.0.0.1:$PORT" "key=$DevHost__FunctionKeys__default" \
-  "duration=${1:-20}" "connections=${2:-32}" "rate=${3:-1000}"
+if [[ "${LOAD_SCRIPT:-loadtest.mjs}" == saturate.mjs ]]; then
+  node "$ROOT/bench/load/saturate.mjs" "base=http://127.0.0.1:$PORT" "key=$DevHost__FunctionKeys__default" \
+    "duration=${1:-20}" "connections=${2:-32}" "rounds=${3:-2}" "mode=${4:-decide}" \
+    "pids=host:$HOST_PID,azurite:$(cat "$STATE/azurite.pid"),cosmos:$(cat "$STATE/cosmos.pid")"
+else
+  node "$ROOT/bench/load/loadtest.mjs" "base=http://127.0.0.1:$PORT" "key=$DevHost__FunctionKeys__default" \
+    "duration=${1:-20}" "connections=${2:-32}" "rate=${3:-1000}"
+fi
