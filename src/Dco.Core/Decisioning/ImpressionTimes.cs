@@ -1,14 +1,13 @@
 using System.Collections;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Dco.Core.Decisioning;
 
 /// <summary>
-/// A viewer's recent impression times for one key (the campaign, an asset, a combination), in time
-/// order, at most <see cref="MaxKept"/> of them, the latest. Appended in place, so counting a served
-/// creative allocates nothing once the list has grown to its size and creates no reference from
-/// long-lived viewer state to new objects (docs/decisions/0013-viewer-state-in-place.md).
+/// A viewer's recent impression times for one key, in time order, at most <see cref="MaxKept"/> of them,
+/// the latest; a viewer's live state holds its campaign-wide times in one (each asset's and combination's
+/// are rows of a <see cref="KeyedImpressions"/>, the same storage, <see cref="TickList"/>). Appended in
+/// place, so counting a served creative allocates nothing once the list has grown to its size and creates
+/// no reference from long-lived viewer state to new objects (docs/decisions/0013-viewer-state-in-place.md).
 /// Not thread-safe: its owner serializes every reader and writer (ViewerStateCache holds the
 /// viewer's lock across a decision's cap checks and the record of what it served).
 /// </summary>

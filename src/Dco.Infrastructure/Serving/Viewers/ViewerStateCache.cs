@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using Dco.Core.Decisioning;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Privacy;
