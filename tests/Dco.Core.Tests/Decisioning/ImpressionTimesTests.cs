@@ -18,16 +18,7 @@ public sealed class ImpressionTimesTests
             foreach (var (at, horizon) in script)
             {
                 list.Add(at, horizon);
-                model.RemoveAll(t => t < horizon);
-                if (at >= horizon)
-                {
-                    model.Add(at);
-                    model.Sort();
-                    if (model.Count > ImpressionTimes.MaxKept)
-                    {
-                        model.RemoveAt(0);
-                    }
-                }
+                AddToModel(model, at, horizon);
 
                 Assert.Equal(model, list.Select(t => t.UtcTicks));
                 Assert.Equal(model.Count, list.Count);
@@ -48,7 +39,7 @@ public sealed class ImpressionTimesTests
     {
         Gen.Long[0, 1_000].List[0, 150].Select(Gen.Long[0, 500]).Sample((times, horizon) =>
         {
-            var expected = times.Where(t => t >= horizon).Order().TakeLast(ImpressionTimes.MaxKept).ToList();
+            var expected = ReplacedModel(times, horizon);
             var list = new ImpressionTimes();
             list.Add(999, 0); // replaced, not kept
 
@@ -89,4 +80,23 @@ public sealed class ImpressionTimesTests
         Assert.Equal(3, Dco.Core.Decisioning.Engine.DecisionEngine.CountInWindow(list, now.UtcTicks, TimeSpan.FromDays(1).Ticks));
         Assert.Equal(4, Dco.Core.Decisioning.Engine.DecisionEngine.CountInWindow([.. list], now.UtcTicks, TimeSpan.FromDays(2).Ticks));
     }
+
+    /// <summary>What adding a time does to a list: drop what is before the horizon, keep time order and the latest 64.</summary>
+    internal static void AddToModel(List<long> model, long at, long horizon)
+    {
+        model.RemoveAll(t => t < horizon);
+        if (at >= horizon)
+        {
+            model.Add(at);
+            model.Sort();
+            if (model.Count > ImpressionTimes.MaxKept)
+            {
+                model.RemoveAt(0);
+            }
+        }
+    }
+
+    /// <summary>What replacing a list's times with <paramref name="times"/> leaves: those not before the horizon, in order, the latest 64.</summary>
+    internal static List<long> ReplacedModel(IEnumerable<long> times, long horizon) =>
+        times.Where(t => t >= horizon).Order().TakeLast(ImpressionTimes.MaxKept).ToList();
 }

@@ -34,23 +34,13 @@ public sealed class KeyedImpressionsTests
                     }
 
                     rows.Add(row, at, horizon);
-                    var times = model[modelRow].Times;
-                    times.RemoveAll(t => t < horizon);
-                    if (at >= horizon)
-                    {
-                        times.Add(at);
-                        times.Sort();
-                        if (times.Count > ImpressionTimes.MaxKept)
-                        {
-                            times.RemoveAt(0);
-                        }
-                    }
+                    ImpressionTimesTests.AddToModel(model[modelRow].Times, at, horizon);
                 }
                 else if (operation == 5 && row >= 0)
                 {
                     var replacement = Enumerable.Range(0, (int)(at % 90)).Select(i => at - (i * 7)).ToList();
                     rows.ReplaceWith(row, [.. replacement], horizon);
-                    model[modelRow] = (key, [.. replacement.Where(t => t >= horizon).Order().TakeLast(ImpressionTimes.MaxKept)]);
+                    model[modelRow] = (key, ImpressionTimesTests.ReplacedModel(replacement, horizon));
                 }
                 else if (operation == 6)
                 {
