@@ -1,19 +1,19 @@
 // Load test of one running DevHost: decide vs the trivial /api/ping on the same host (autocannon, as
 // many requests as 32 connections carry), then both in steady state at 1,000 requests/s (fixedrate.mjs).
-// 30,000 viewers by default, each sent in turn: every viewer gets the same number of decides, under the
-// demo campaign's cap of 20 a day for runs up to ~12,000 req/s, so decisions are personalized ones and
-// not the cheaper capped default (the summary samples the share of defaults after the runs to show it).
+// 120,000 viewers by default (viewers.mjs), each sent in turn: every viewer gets the same number of
+// decides, under the demo campaign's cap of 20 a day, so decisions are personalized ones and not the
+// cheaper capped default (the summary samples the share of defaults after the runs to show it).
 // Bounded in time; loopback only. Prints a JSON summary on stdout.
 import autocannon from 'autocannon';
 import { fixedRate } from './fixedrate.mjs';
-import { decideBodies, decideOptions } from './viewers.mjs';
+import { decideBodies, decideOptions, defaultViewers } from './viewers.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
 const base = args.base ?? 'http://127.0.0.1:7071';
 const key = args.key ?? '';
 const duration = Number(args.duration ?? 20);
 const connections = Number(args.connections ?? 32);
-const viewers = Number(args.viewers ?? 30000);
+const viewers = Number(args.viewers ?? defaultViewers);
 const rate = Number(args.rate ?? 1000);
 const warmup = Number(args.warmup ?? 20);
 

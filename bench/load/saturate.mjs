@@ -7,7 +7,7 @@
 // mode (decide | ping | both), pids (name:pid pairs, comma-separated: the host and the emulators).
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { decideBodies, decideOptions } from './viewers.mjs';
+import { decideBodies, decideOptions, defaultViewers } from './viewers.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
 const base = args.base ?? 'http://127.0.0.1:7071';
@@ -15,7 +15,7 @@ const duration = Number(args.duration ?? 20);
 const connections = Number(args.connections ?? 32);
 const rounds = Number(args.rounds ?? 2);
 const warmup = Number(args.warmup ?? 25);
-const viewers = Number(args.viewers ?? 30000);
+const viewers = Number(args.viewers ?? defaultViewers);
 const mode = args.mode ?? 'decide';
 const processes = Object.fromEntries((args.pids ?? '').split(',').filter(Boolean).map((pair) => {
   const [name, pid] = pair.split(':');

@@ -1,6 +1,12 @@
-// The decide bodies both load scripts send: 30,000 viewers by default, each once, in random order, with
+// The decide bodies both load scripts send: defaultViewers by default, each once, in random order, with
 // a random device and geo. Built before a run: building one per request would spend the load generator's
 // CPU (on the same 2 cores as the host) on JSON.stringify and make decide look slower.
+// Enough viewers that none reaches the demo campaign's cap of 20 decides a day in loadtest.mjs's run
+// (warm-up and saturation of 20 s each, then ~55 s at 1,000 req/s) below ~55,000 req/s: a capped viewer
+// gets the cheaper default creative, and the run would measure that instead of personalized decisions.
+// 30,000 were enough until decide passed ~12,000 req/s; this machine has since served 25,000+.
+export const defaultViewers = 120000;
+
 const geos = ['NL-AMS', 'GB-LND', 'US-NYC', 'DE-BER', 'FR-PAR'];
 
 const bodyFor = (viewer) => JSON.stringify({
