@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Dco.Core.Serving.OpenRtb;
 using Dco.Core.Serving.Privacy;
@@ -107,4 +110,34 @@ public class ServingBenchmarks
 
     [Benchmark]
     public CreativeRenderResult RenderBanner() => CreativeRenderer.Render(template, values);
+
+    private static readonly JavaScriptEncoder Relaxed = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    private readonly ArrayBufferWriter<byte> json = new(8 * 1024);
+    private Utf8JsonWriter? jsonWriter;
+
+    /// <summary>The banner as a JSON string the way decide wrote it before: rendered to HTML, then every character escaped by the JSON writer.</summary>
+    [Benchmark]
+    public int RenderBannerThenEscapeForJson()
+    {
+        json.ResetWrittenCount();
+        jsonWriter ??= new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = Relaxed, SkipValidation = true });
+        jsonWriter.Reset(json);
+        jsonWriter.WriteStringValue(CreativeRenderer.Render(template, values).Html);
+        jsonWriter.Flush();
+        return json.WrittenCount;
+    }
+
+    /// <summary>The same JSON string as decide writes it now: the template's literal HTML escaped once, the values per render.</summary>
+    [Benchmark]
+    public int RenderBannerAsJsonString()
+    {
+        json.ResetWrittenCount();
+        CreativeRenderer.RenderJsonStringInto(template, new DictionaryValues(values), Relaxed, json);
+        return json.WrittenCount;
+    }
+
+    private readonly struct DictionaryValues(Dictionary<string, string?> values) : IPlaceholderValues
+    {
+        public bool TryGetValue(string name, out string? value) => values.TryGetValue(name, out value);
+    }
 }

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using Dco.Core.Decisioning;
 using Dco.Core.Serving.Privacy;
 using Dco.Core.Serving.Rendering;
@@ -37,7 +39,7 @@ public sealed record ServedAsset(string Slot, string Id, string Kind, string? Te
 
 /// <summary>
 /// A decision as served: the engine's answer, its assets and signed URLs. The creative's HTML is rendered
-/// when it is asked for, so that decide can render it straight into its response (<see cref="RenderHtmlInto"/>)
+/// when it is asked for, so that decide can render it straight into its response (<see cref="RenderHtmlJsonInto"/>)
 /// and no string of it is made.
 /// </summary>
 public sealed class DecideResult
@@ -98,12 +100,13 @@ public sealed class DecideResult
         }
     }
 
-    /// <summary>Appends the rendered creative to <paramref name="target"/>; false (and what was appended is not a creative) when <see cref="Html"/> would be null.</summary>
-    public bool RenderHtmlInto(StringBuilder target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        return template is not null && CreativeRenderer.RenderInto(template, Placeholders(), target) is null;
-    }
+    /// <summary>
+    /// Appends the rendered creative to <paramref name="utf8"/> as a JSON string escaped by <paramref name="encoder"/>
+    /// (<see cref="CreativeRenderer.RenderJsonStringInto"/>); false (and what was appended is not a creative) when
+    /// <see cref="Html"/> would be null.
+    /// </summary>
+    public bool RenderHtmlJsonInto(JavaScriptEncoder encoder, IBufferWriter<byte> utf8) =>
+        template is not null && CreativeRenderer.RenderJsonStringInto(template, Placeholders(), encoder, utf8) is null;
 
     private DecisionPlaceholders Placeholders() =>
         new(Assets, ImpressionUrl, ClickUrl, Decision.DecisionId, Snapshot.CampaignId, placementId);

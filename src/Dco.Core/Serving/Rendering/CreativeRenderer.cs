@@ -91,21 +91,41 @@ public sealed class CreativeRenderer
     }
 
     /// <summary>
-    /// Appends the rendered <paramref name="template"/> to <paramref name="html"/>, for a caller that
-    /// writes it on (decide writes it straight into its response) rather than keeping a string.
+    /// Appends the rendered <paramref name="template"/> to <paramref name="utf8"/> as a JSON string, quotes
+    /// included: the bytes a <c>Utf8JsonWriter</c> escaping with <paramref name="encoder"/> writes for the HTML
+    /// <see cref="Render"/> makes. For decide, which puts the creative into its JSON response: the template's
+    /// literal HTML is escaped once per template and encoder (<see cref="CreativeTemplate"/> keeps it), so a
+    /// render escapes only its values.
     /// </summary>
     /// <returns>Null when every placeholder had a valid value; otherwise the errors, and what was appended is not a creative.</returns>
-    public static List<TemplateError>? RenderInto<TValues>(CreativeTemplate template, TValues values, StringBuilder html)
+    public static List<TemplateError>? RenderJsonStringInto<TValues>(CreativeTemplate template, TValues values, JavaScriptEncoder encoder, IBufferWriter<byte> utf8)
         where TValues : IPlaceholderValues
     {
         ArgumentNullException.ThrowIfNull(template);
-        ArgumentNullException.ThrowIfNull(html);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(utf8);
+        utf8.Write("\""u8);
+        var errors = RenderCore(template, values, new JsonStringSink(template.JsonLiteralsFor(encoder), encoder, utf8));
+        utf8.Write("\""u8);
+        return errors;
+    }
+
+    private static List<TemplateError>? RenderInto<TValues>(CreativeTemplate template, TValues values, StringBuilder html)
+        where TValues : IPlaceholderValues =>
+        RenderCore(template, values, new HtmlSink(html));
+
+    private static List<TemplateError>? RenderCore<TValues, TSink>(CreativeTemplate template, TValues values, TSink sink)
+        where TValues : IPlaceholderValues
+        where TSink : IRenderSink
+    {
         List<TemplateError>? errors = null;
-        foreach (var segment in template.Segments)
+        var segments = template.Segments;
+        for (var i = 0; i < segments.Length; i++)
         {
+            var segment = segments[i];
             if (segment.Placeholder is not { } name)
             {
-                html.Append(segment.Literal);
+                sink.Literal(i, segment.Literal!);
                 continue;
             }
 
@@ -115,27 +135,55 @@ public sealed class CreativeRenderer
                 continue;
             }
 
-            if (Append(html, segment.Context, value) is { } problem)
+            if (Encode(segment.Context, value, out var encoded) is { } problem)
             {
                 (errors ??= []).Add(new TemplateError(name, -1, $"{{{{{name}}}}} {problem}"));
+                continue;
             }
+
+            sink.Value(encoded);
         }
 
         return errors;
     }
 
+    /// <summary>Where a render's literal HTML and encoded values go.</summary>
+    private interface IRenderSink
+    {
+        void Literal(int segment, string literal);
+
+        void Value(string encoded);
+    }
+
+    private readonly struct HtmlSink(StringBuilder html) : IRenderSink
+    {
+        public void Literal(int segment, string literal) => html.Append(literal);
+
+        public void Value(string encoded) => html.Append(encoded);
+    }
+
+    /// <summary>The render as JSON string content: literals escaped already (per segment index), values escaped here.</summary>
+    private readonly struct JsonStringSink(byte[]?[] literals, JavaScriptEncoder encoder, IBufferWriter<byte> utf8) : IRenderSink
+    {
+        public void Literal(int segment, string literal) => utf8.Write(literals[segment]!);
+
+        public void Value(string encoded)
+        {
+            // Encode returns its argument when nothing needs escaping, as HTML-encoded values mostly are.
+            var escaped = encoder.Encode(encoded);
+            var destination = utf8.GetSpan(Encoding.UTF8.GetMaxByteCount(escaped.Length));
+            utf8.Advance(Encoding.UTF8.GetBytes(escaped, destination));
+        }
+    }
+
     // One builder per thread, reused: a creative is a few KB, and a fresh builder per render costs its
-    // buffers on every decide. Renders do not nest, and a builder grown past KeptBuilderCapacity is dropped.
+    // buffers on every render. Renders do not nest, and a builder grown past KeptBuilderCapacity is dropped.
     private const int KeptBuilderCapacity = 32 * 1024;
 
     [ThreadStatic]
     private static StringBuilder? cachedBuilder;
 
-    /// <summary>
-    /// This thread's builder for <see cref="RenderInto"/>, emptied (a fresh one while it is rented); give it back
-    /// with <see cref="ReturnBuilder"/> once its text has been used.
-    /// </summary>
-    public static StringBuilder RentBuilder(int capacity)
+    private static StringBuilder RentBuilder(int capacity)
     {
         var builder = cachedBuilder;
         if (builder is null)
@@ -149,10 +197,8 @@ public sealed class CreativeRenderer
         return builder;
     }
 
-    /// <summary>Keeps <paramref name="builder"/> (from <see cref="RentBuilder"/>) for this thread's next render, unless it grew too large.</summary>
-    public static void ReturnBuilder(StringBuilder builder)
+    private static void ReturnBuilder(StringBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         if (builder.Capacity <= KeptBuilderCapacity)
         {
             cachedBuilder = builder;
@@ -164,17 +210,18 @@ public sealed class CreativeRenderer
         public bool TryGetValue(string name, out string? value) => values.TryGetValue(name, out value);
     }
 
-    /// <summary>Appends <paramref name="value"/> escaped for <paramref name="context"/>; returns why it was refused instead, appending nothing.</summary>
-    private static string? Append(StringBuilder html, PlaceholderContext context, string value)
+    /// <summary><paramref name="value"/> escaped for <paramref name="context"/>; returns why it was refused instead (and <paramref name="encoded"/> is empty).</summary>
+    private static string? Encode(PlaceholderContext context, string value, out string encoded)
     {
+        encoded = "";
         switch (context)
         {
             case PlaceholderContext.Text:
             case PlaceholderContext.Attribute:
-                html.Append(Html.Encode(value));
+                encoded = Html.Encode(value);
                 return null;
             case PlaceholderContext.UrlComponent:
-                html.Append(Url.Encode(value));
+                encoded = Url.Encode(value);
                 return null;
             default: // PlaceholderContext.Url, and the strictest check for anything added later
                 if (CheckUrl(value) is { } problem)
@@ -182,7 +229,7 @@ public sealed class CreativeRenderer
                     return problem;
                 }
 
-                html.Append(Html.Encode(value));
+                encoded = Html.Encode(value);
                 return null;
         }
     }

@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Encodings.Web;
+
 namespace Dco.Core.Serving.Rendering;
 
 /// <summary>Where a placeholder sits in the HTML, which decides how its value is escaped.</summary>
@@ -52,6 +55,33 @@ public sealed class CreativeTemplate
     internal TemplateSegment[] Segments { get; }
 
     internal int LiteralLength { get; }
+
+    // The literal segments as JSON string content (UTF-8) for the one encoder renders ask for; replaced whole, never changed.
+    private JsonLiterals? jsonLiterals;
+
+    /// <summary>Each literal segment's UTF-8 bytes escaped by <paramref name="encoder"/> (null for placeholders), made once per template and encoder.</summary>
+    internal byte[]?[] JsonLiteralsFor(JavaScriptEncoder encoder)
+    {
+        var cached = jsonLiterals;
+        if (cached is not null && ReferenceEquals(cached.Encoder, encoder))
+        {
+            return cached.Bytes;
+        }
+
+        var bytes = new byte[]?[Segments.Length];
+        for (var i = 0; i < Segments.Length; i++)
+        {
+            if (Segments[i].Literal is { } literal)
+            {
+                bytes[i] = Encoding.UTF8.GetBytes(encoder.Encode(literal));
+            }
+        }
+
+        jsonLiterals = new JsonLiterals(encoder, bytes);
+        return bytes;
+    }
+
+    private sealed record JsonLiterals(JavaScriptEncoder Encoder, byte[]?[] Bytes);
 
     /// <summary>The context of each occurrence of <paramref name="placeholder"/>.</summary>
     public IReadOnlyList<PlaceholderContext> ContextsOf(string placeholder)

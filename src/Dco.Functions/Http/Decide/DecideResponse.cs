@@ -1,8 +1,9 @@
+using System.Buffers;
 using System.Collections.Frozen;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Dco.Core.Decisioning;
-using Dco.Core.Serving.Rendering;
 using Dco.Infrastructure.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,8 +13,8 @@ namespace Dco.Functions.Http.Decide;
 /// <summary>
 /// Decide's 200 body, written field by field into the per-thread response buffer
 /// (docs/decisions/0012-decide-request-cost.md): no response object per request, no serializer
-/// metadata walk, and the creative's HTML rendered straight into the JSON string rather than into a
-/// string of its own first.
+/// metadata walk, and the creative's HTML rendered straight into the body as a JSON string (its
+/// template's literal HTML escaped once, not per response) rather than into a string of its own first.
 /// </summary>
 /// <remarks>
 /// The body is what System.Text.Json makes of a record of these fields with <see cref="DecideFunction.JsonOptions"/>,
@@ -43,6 +44,8 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
     private static readonly JsonEncodedText PolicyVersionName = JsonEncodedText.Encode("policyVersion");
     private static readonly JsonEncodedText ConsentName = JsonEncodedText.Encode("consent");
     private static readonly JsonEncodedText ExplanationName = JsonEncodedText.Encode("explanation");
+
+    private static readonly JavaScriptEncoder Encoder = DecideFunction.JsonOptions.Encoder ?? JavaScriptEncoder.Default;
 
     private static readonly JsonTypeInfo ExplanationTypeInfo = DecideFunction.JsonOptions.GetTypeInfo(typeof(DecisionExplanation));
 
@@ -117,28 +120,30 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
         writer.WriteEndObject();
     }
 
-    /// <summary>The rendered creative as one JSON string written in segments, or nothing when there is none.</summary>
+    // This thread's buffer for the creative as a JSON string; renders do not nest, and one grown past KeptHtmlCapacity is dropped.
+    private const int KeptHtmlCapacity = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? htmlBuffer;
+
+    /// <summary>
+    /// The rendered creative as one JSON string, or nothing when there is none. The renderer writes it escaped
+    /// already (its literal HTML escaped once per template), so the writer copies it rather than escaping
+    /// every character of it per response.
+    /// </summary>
     private static void WriteHtml(Utf8JsonWriter writer, DecideResult result)
     {
-        var html = CreativeRenderer.RentBuilder(4 * 1024);
-        try
+        var html = htmlBuffer ??= new ArrayBufferWriter<byte>(8 * 1024);
+        html.ResetWrittenCount();
+        if (result.RenderHtmlJsonInto(Encoder, html))
         {
-            if (!result.RenderHtmlInto(html))
-            {
-                return;
-            }
-
             writer.WritePropertyName(HtmlName);
-            foreach (var chunk in html.GetChunks())
-            {
-                writer.WriteStringValueSegment(chunk.Span, isFinalSegment: false);
-            }
-
-            writer.WriteStringValueSegment(ReadOnlySpan<char>.Empty, isFinalSegment: true);
+            writer.WriteRawValue(html.WrittenSpan, skipInputValidation: true);
         }
-        finally
+
+        if (html.Capacity > KeptHtmlCapacity)
         {
-            CreativeRenderer.ReturnBuilder(html);
+            htmlBuffer = null;
         }
     }
 

@@ -1,3 +1,8 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
 using CsCheck;
 using Dco.Core.Serving.Rendering;
 
@@ -245,5 +250,86 @@ public sealed class CreativeRendererTests
                 var parsed = CreativeRenderer.CheckUrlByParsing(url);
                 return (!CreativeRenderer.IsPlainHttpUrl(url) || parsed is null) && CreativeRenderer.CheckUrl(url) == parsed;
             }, iter: 20_000);
+    }
+    public static TheoryData<string> Encoders => ["relaxed", "default", "latin"];
+
+    private static JavaScriptEncoder EncoderNamed(string name) => name switch
+    {
+        "relaxed" => JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        "default" => JavaScriptEncoder.Default,
+        _ => JavaScriptEncoder.Create(UnicodeRanges.BasicLatin),
+    };
+
+    /// <summary>What a JSON writer escaping with <paramref name="encoder"/> writes for the HTML <see cref="CreativeRenderer.Render"/> makes.</summary>
+    private static string WrittenByJsonWriter(CreativeTemplate template, Dictionary<string, string?> values, JavaScriptEncoder encoder)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = encoder }))
+        {
+            writer.WriteStringValue(CreativeRenderer.Render(template, values).Html);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string RenderedAsJsonString(CreativeTemplate template, Dictionary<string, string?> values, JavaScriptEncoder encoder)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        Assert.Null(CreativeRenderer.RenderJsonStringInto(template, new DictionaryValues(values), encoder, buffer));
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private readonly struct DictionaryValues(Dictionary<string, string?> values) : IPlaceholderValues
+    {
+        public bool TryGetValue(string name, out string? value) => values.TryGetValue(name, out value);
+    }
+
+    // Quotes, a backslash, control characters, markup, non-ASCII letters, an emoji (a surrogate pair), a line separator.
+    private const string Awkward = "\"Rain\" \\ & <shine>\u0001\t Ünïcödé ☔ 🌂\u2028deals";
+
+    [Theory]
+    [MemberData(nameof(Encoders))]
+    public void The_creative_as_a_JSON_string_is_what_a_JSON_writer_makes_of_its_HTML(string encoderName)
+    {
+        var encoder = EncoderNamed(encoderName);
+        var template = Compile("<!-- \"ünï\" \\ \u2028 🌂 -->\n" + Banner + "<p>\"Tab\"\there ☔ & \u0001 {{headline.text}}</p>");
+        var values = Values();
+        values["headline.text"] = Awkward;
+        values["image.alt"] = Awkward;
+        values["variant"] = "\u2029🌂\\";
+
+        var json = RenderedAsJsonString(template, values, encoder);
+
+        Assert.Equal(WrittenByJsonWriter(template, values, encoder), json);
+        Assert.Equal(CreativeRenderer.Render(template, values).Html, JsonSerializer.Deserialize<string>(json));
+    }
+
+    [Fact]
+    public void The_creative_as_a_JSON_string_fails_as_the_HTML_render_fails()
+    {
+        var template = Compile(Banner);
+        var values = Values();
+        values["click_url"] = "javascript:alert(1)";
+        values.Remove("cta.text");
+
+        var errors = CreativeRenderer.RenderJsonStringInto(template, new DictionaryValues(values), JavaScriptEncoder.Default, new ArrayBufferWriter<byte>());
+
+        Assert.Equal(CreativeRenderer.Render(template, values).Errors, errors);
+    }
+
+    [Fact]
+    public void Any_creative_as_a_JSON_string_is_what_a_JSON_writer_makes_of_its_HTML()
+    {
+        // No '<' in the literal text, so that every generated template compiles; the values may hold anything.
+        var text = Gen.String[Gen.Char["\"'\\&=/ ab\u0000\u0001\n\u007f\u00e9\u2028\u2603}"], 0, 12];
+        var value = Gen.OneOf(Gen.String[Gen.Char["<>\"'\\&=/ ab\u0000\u0001\n\u007f\u00e9\u2028\u2603{}"], 0, 20], Gen.String);
+        Gen.Select(text, text, value, value, Gen.OneOfConst("relaxed", "default", "latin"))
+            .Sample((before, between, t, u, encoderName) =>
+            {
+                var template = Compile(before + "<p title=\"{{t}}\">" + between + "{{u}}</p>" + before);
+                var values = new Dictionary<string, string?> { ["t"] = t, ["u"] = u };
+                var encoder = EncoderNamed(encoderName);
+                return RenderedAsJsonString(template, values, encoder) == WrittenByJsonWriter(template, values, encoder);
+            }, iter: 2_000);
     }
 }
