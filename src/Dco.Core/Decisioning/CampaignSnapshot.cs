@@ -44,6 +44,12 @@ public sealed class CampaignSnapshot : ICreativeDecider
     internal CompiledCampaign Compiled { get; }
 
     /// <summary>
+    /// The assets whose impressions the campaign's asset caps count: the only assets a viewer's impressions
+    /// need keeping per asset for (<see cref="ViewerFrequency.AssetTimes"/>); rows of other assets change no decision.
+    /// </summary>
+    public AssetCapScope AssetCapScope => Compiled.AssetCapScope;
+
+    /// <summary>
     /// Compiles <paramref name="campaign"/> (throws <see cref="CampaignDefinitionException"/> naming what is wrong)
     /// with <paramref name="model"/>, or with the prior model (no evidence yet) when null.
     /// </summary>

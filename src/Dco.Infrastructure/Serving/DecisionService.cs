@@ -191,7 +191,7 @@ public sealed class DecisionService(
             Decision decision;
 
             // The viewer's caps are checked and what they were served is counted under their lock.
-            using (var frequency = viewerStateUsed ? viewers.LeaseFrequency(userKey, snapshot.CampaignId) : default)
+            using (var frequency = viewerStateUsed ? viewers.LeaseFrequency(userKey, snapshot.CampaignId, snapshot.Engine.AssetCapScope) : default)
             {
                 var request = new DecisionRequest
                 {

@@ -1,3 +1,4 @@
+using CsCheck;
 using Dco.Core.Decisioning;
 
 namespace Dco.Core.Tests.Decisioning;
@@ -105,6 +106,58 @@ public sealed class EligibilityTests
         Assert.Equal(0, snapshot.ProbabilityOf(recent, ["headline-1", "disclaimer-0"]));
         Assert.Equal(ExclusionReason.AssetFrequencyCap, snapshot.Decide(recent, 1).Explain().Exclusions.Single().Reason);
         Assert.Equal(1.0 / 9, snapshot.ProbabilityOf(old, ["headline-1", "disclaimer-0"]), 12);
+    }
+
+    private static readonly FrequencyCapDefinition[][] CapChoices =
+    [
+        [],
+        [new FrequencyCapDefinition { Scope = CapScope.Asset, MaxImpressions = 2, Window = TimeSpan.FromHours(24), Assets = new AssetSelector { Slot = "disclaimer" } }],
+        [
+            new FrequencyCapDefinition { Scope = CapScope.Asset, MaxImpressions = 1, Window = TimeSpan.FromHours(6), Assets = new AssetSelector { AssetIds = ["headline-2"] } },
+            new FrequencyCapDefinition { Scope = CapScope.Asset, MaxImpressions = 3, Window = TimeSpan.FromDays(1), Assets = new AssetSelector { Slot = "disclaimer" } },
+        ],
+        [new FrequencyCapDefinition { Scope = CapScope.Asset, MaxImpressions = 2, Window = TimeSpan.FromHours(24) }],
+    ];
+
+    [Fact]
+    public void The_asset_cap_scope_counts_exactly_the_assets_some_asset_cap_selects()
+    {
+        CampaignSnapshot Snapshot(int caps) => CampaignSnapshot.Create(TwoSlots with { FrequencyCaps = CapChoices[caps] });
+        string[] all = ["headline-0", "headline-1", "headline-2", "disclaimer-0", "disclaimer-1", "disclaimer-2"];
+
+        Assert.DoesNotContain(all, Snapshot(0).AssetCapScope.Counts);
+        Assert.Equal(["disclaimer-0", "disclaimer-1", "disclaimer-2"], all.Where(Snapshot(1).AssetCapScope.Counts));
+        Assert.Equal(["headline-2", "disclaimer-0", "disclaimer-1", "disclaimer-2"], all.Where(Snapshot(2).AssetCapScope.Counts));
+        Assert.Equal(all, all.Where(Snapshot(3).AssetCapScope.Counts));
+        Assert.True(Snapshot(2).AssetCapScope.CountsTheSameAs(Snapshot(2).AssetCapScope));
+        Assert.False(Snapshot(1).AssetCapScope.CountsTheSameAs(Snapshot(2).AssetCapScope));
+        Assert.False(Snapshot(3).AssetCapScope.CountsTheSameAs(AssetCapScope.None));
+    }
+
+    [Fact]
+    public void Impressions_of_assets_outside_the_asset_cap_scope_change_no_decision()
+    {
+        // The viewer state cache keeps per-asset impressions only for the scope's assets: dropping the others
+        // must leave every decision, and its propensity, as it was with all of them.
+        string[] all = ["headline-0", "headline-1", "headline-2", "disclaimer-0", "disclaimer-1", "disclaimer-2"];
+        var ages = Gen.Int[0, 40].Array[0, 4];
+        Gen.Select(Gen.Int[0, CapChoices.Length - 1], ages.Array[all.Length], Gen.ULong)
+            .Sample((caps, hours, seed) =>
+            {
+                var snapshot = CampaignSnapshot.Create(TwoSlots with { FrequencyCaps = CapChoices[caps] });
+                var entries = all.Select((id, i) => new FrequencyEntry(id, [.. hours[i].OrderDescending().Select(h => Now.AddHours(-h))]))
+                    .Where(e => e.Impressions.Count > 0)
+                    .ToArray();
+                var full = TestCampaigns.Request() with { Frequency = new ViewerFrequency { Assets = entries } };
+                var scoped = TestCampaigns.Request() with
+                {
+                    Frequency = new ViewerFrequency { Assets = [.. entries.Where(e => snapshot.AssetCapScope.Counts(e.Key))] },
+                };
+
+                var a = snapshot.Decide(full, new DecisionRandom(seed));
+                var b = snapshot.Decide(scoped, new DecisionRandom(seed));
+                return a.AssetIds.SequenceEqual(b.AssetIds) && a.Propensity == b.Propensity && a.IsDefault == b.IsDefault;
+            }, iter: 1_000);
     }
 
     [Fact]

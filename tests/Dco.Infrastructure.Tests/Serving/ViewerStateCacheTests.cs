@@ -1,3 +1,4 @@
+using Dco.Core.Decisioning;
 using Dco.Infrastructure.Cosmos;
 using Dco.Infrastructure.Serving;
 using Dco.Infrastructure.Serving.Viewers;
@@ -204,6 +205,47 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
         finally
         {
             await cache.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Impressions_are_kept_per_asset_only_for_assets_the_caps_count_and_rebuilt_when_the_caps_change()
+    {
+        var (_, cache, time, key) = await ArrangeAsync();
+        await cache.GetFactsAsync(key, CancellationToken.None);
+        var imagesOnly = AssetCapScope.Of(["image-b", "image-d"]);
+        cache.RecordServed(key, "camp-1", ["headline-a", "image-b"], "headline-a|image-b", imagesOnly);
+        time.Advance(TimeSpan.FromMinutes(1));
+        cache.RecordServed(key, "camp-1", ["headline-c", "image-b"], "headline-c|image-b", imagesOnly);
+
+        var scoped = cache.FrequencyOf(key, "camp-1");
+        Assert.Equal(["image-b"], scoped.Assets.Select(a => a.Key));
+        Assert.Equal(2, scoped.Assets.Single().Impressions.Count);
+        Assert.Equal(2, scoped.CampaignImpressions.Count);
+        Assert.Equal(["headline-a|image-b", "headline-c|image-b"], scoped.Combinations.Select(c => c.Key).Order());
+
+        // A campaign compiled again with the same caps keeps the rows; caps on other assets rebuild them from the combinations.
+        using (var lease = cache.LeaseFrequency(key, "camp-1", AssetCapScope.Of(["image-d", "image-b"])))
+        {
+            Assert.Equal(["image-b"], lease.Frequency.Assets.Select(a => a.Key));
+        }
+
+        using (var lease = cache.LeaseFrequency(key, "camp-1", AssetCapScope.Of(["headline-a", "headline-c"])))
+        {
+            Assert.Equal(["headline-a", "headline-c"], lease.Frequency.Assets.Select(a => a.Key).Order());
+            Assert.Equal(scoped.Combinations.Single(c => c.Key == "headline-a|image-b").Impressions, lease.Frequency.Assets.Single(a => a.Key == "headline-a").Impressions);
+        }
+
+        using (var lease = cache.LeaseFrequency(key, "camp-1", AssetCapScope.None))
+        {
+            Assert.Empty(lease.Frequency.Assets);
+            Assert.Equal(2, lease.Frequency.CampaignImpressions.Count);
+        }
+
+        using (var lease = cache.LeaseFrequency(key, "camp-1"))
+        {
+            Assert.Equal(["headline-a", "headline-c", "image-b"], lease.Frequency.Assets.Select(a => a.Key).Order());
+            Assert.Equal(scoped.Assets.Single().Impressions, lease.Frequency.Assets.Single(a => a.Key == "image-b").Impressions);
         }
     }
 

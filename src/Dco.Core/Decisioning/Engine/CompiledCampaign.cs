@@ -257,6 +257,9 @@ internal sealed class CompiledCampaign
     public CompiledCap[] CombinationCaps { get; private set; } = [];
     public CompiledCap[] CampaignCaps { get; private set; } = [];
 
+    /// <summary>The assets some asset cap counts (<see cref="AssetCapScope.All"/> when a cap has no selector).</summary>
+    public AssetCapScope AssetCapScope { get; private set; } = AssetCapScope.None;
+
     /// <summary>The fewest impressions any asset cap allows (<see cref="int.MaxValue"/> without one): a key held fewer times reaches none.</summary>
     public int AssetCapFloor { get; private set; } = int.MaxValue;
 
@@ -517,6 +520,9 @@ internal sealed class CompiledCampaign
         }
 
         AssetCaps = asset.ToArray();
+        AssetCapScope = AssetCaps.Length == 0 ? AssetCapScope.None
+            : AssetCaps.Any(cap => cap.Targets is null) ? AssetCapScope.All
+            : AssetCapScope.Of(Enumerable.Range(0, AssetCount).Where(a => AssetCaps.Any(cap => HasAsset(cap.Targets!, a))).Select(a => AssetIds[a]));
         CombinationCaps = combination.ToArray();
         CampaignCaps = campaign.ToArray();
         AssetCapFloor = AssetCaps.Length == 0 ? int.MaxValue : AssetCaps.Min(cap => cap.MaxImpressions);

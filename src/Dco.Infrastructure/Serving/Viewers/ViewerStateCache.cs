@@ -221,28 +221,53 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     /// allows one more. Dispose on the same thread, without awaiting in between (memory only: call after
     /// <see cref="GetFactsAsync"/>).
     /// </summary>
-    public FrequencyLease LeaseFrequency(string userKey, string campaignId)
+    /// <param name="userKey">The viewer's pseudonymous key.</param>
+    /// <param name="campaignId">The campaign.</param>
+    /// <param name="assetCapScope">
+    /// The assets the campaign's asset caps count (<see cref="CampaignSnapshot.AssetCapScope"/>): the viewer's
+    /// impressions are kept per asset for these only, and rebuilt from the combinations' when the scope
+    /// counts others than before. Null: every asset.
+    /// </param>
+    public FrequencyLease LeaseFrequency(string userKey, string campaignId, AssetCapScope? assetCapScope = null)
     {
-        var entry = entries.GetOrAdd(userKey, static (key, now) => new Entry(key, now), time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var scope = assetCapScope ?? AssetCapScope.All;
+        var entry = entries.GetOrAdd(userKey, static (key, now) => new Entry(key, now), now);
         Monitor.Enter(entry);
-        return new FrequencyLease(this, campaignId, entry);
+        try
+        {
+            if (entry.Frequency.TryGetValue(campaignId, out var frequency))
+            {
+                frequency.Scope(scope, now - FrequencyBuckets.Horizon);
+            }
+        }
+        catch
+        {
+            Monitor.Exit(entry);
+            throw;
+        }
+
+        return new FrequencyLease(this, campaignId, scope, entry);
     }
 
     /// <summary>
     /// Counts a served creative for the viewer's frequency caps and schedules the bucket's write.
     /// <paramref name="combinationKey"/> is the asset ids joined by <c>|</c> (<c>Decision.CombinationKey</c>).
     /// </summary>
-    public void RecordServed(string userKey, string campaignId, IReadOnlyList<string> assetIds, string combinationKey)
+    public void RecordServed(string userKey, string campaignId, IReadOnlyList<string> assetIds, string combinationKey, AssetCapScope? assetCapScope = null)
     {
-        using var lease = LeaseFrequency(userKey, campaignId);
+        using var lease = LeaseFrequency(userKey, campaignId, assetCapScope);
         lease.RecordServed(assetIds, combinationKey);
     }
 
     // Under the entry's lock. MarkUnwritten takes the bucket's lock: always after an entry's, never before.
-    private void Record(Entry entry, string campaignId, IReadOnlyList<string> assetIds, string combinationKey)
+    private void Record(Entry entry, string campaignId, AssetCapScope scope, IReadOnlyList<string> assetIds, string combinationKey)
     {
         var now = time.GetUtcNow();
-        entry.Campaign(campaignId).Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon);
+        var horizon = now - FrequencyBuckets.Horizon;
+        var frequency = entry.Campaign(campaignId);
+        frequency.Scope(scope, horizon);
+        frequency.Record(now, assetIds, combinationKey, horizon);
 
         // Once per write of the viewer's bucket, not once per impression: until the writer has taken this entry's
         // impressions (WriteBucketAsync, under this lock), its bucket still lists the viewer as unwritten.
@@ -258,12 +283,14 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     {
         private readonly ViewerStateCache? cache;
         private readonly string campaignId;
+        private readonly AssetCapScope scope;
         private readonly Entry? entry;
 
-        internal FrequencyLease(ViewerStateCache cache, string campaignId, Entry entry)
+        internal FrequencyLease(ViewerStateCache cache, string campaignId, AssetCapScope scope, Entry entry)
         {
             this.cache = cache;
             this.campaignId = campaignId;
+            this.scope = scope;
             this.entry = entry;
         }
 
@@ -279,7 +306,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                 throw new InvalidOperationException("This lease holds no viewer.");
             }
 
-            cache.Record(entry, campaignId, assetIds, combinationKey);
+            cache.Record(entry, campaignId, scope, assetIds, combinationKey);
         }
 
         public void Dispose()
@@ -647,6 +674,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         private readonly KeyedImpressions assets = new();
         private readonly KeyedImpressions combinations = new();
         private bool unpooledKeys; // a key held as it came (the pool was full): look keys up by value too
+        private AssetCapScope assetCapScope = AssetCapScope.All; // the assets that have rows
 
         public CampaignFrequency()
         {
@@ -656,6 +684,27 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         /// <summary>The live lists, valid while the entry's lock is held.</summary>
         public ViewerFrequency View { get; }
 
+        /// <summary>
+        /// Keeps asset rows only for the assets <paramref name="scope"/> counts: the other assets' rows (most
+        /// of a viewer's, and most of what a decide allocated to keep) change no decision. When the scope
+        /// counts other assets than the rows were kept for, the rows are rebuilt from the combinations',
+        /// which hold every impression.
+        /// </summary>
+        public void Scope(AssetCapScope scope, DateTimeOffset horizon)
+        {
+            if (ReferenceEquals(scope, assetCapScope))
+            {
+                return;
+            }
+
+            var same = scope.CountsTheSameAs(assetCapScope);
+            assetCapScope = scope;
+            if (!same)
+            {
+                Rebuild(horizon);
+            }
+        }
+
         public void Record(DateTimeOffset now, IReadOnlyList<string> assetIds, string combinationKey, DateTimeOffset horizon)
         {
             var at = now.UtcTicks;
@@ -663,7 +712,10 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             campaign.Add(at, oldest);
             for (var i = 0; i < assetIds.Count; i++)
             {
-                assets.Add(Row(assets, assetIds[i]), at, oldest);
+                if (assetCapScope.Counts(assetIds[i]))
+                {
+                    assets.Add(Row(assets, assetIds[i]), at, oldest);
+                }
             }
 
             combinations.Add(Row(combinations, combinationKey), at, oldest);
@@ -741,7 +793,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             combinations.DropBefore(horizonTicks);
         }
 
-        /// <summary>The campaign's and each asset's lists from the combinations (asset ids joined by '|').</summary>
+        /// <summary>The campaign's and each counted asset's lists from the combinations (asset ids joined by '|').</summary>
         private void Rebuild(DateTimeOffset horizon)
         {
             var all = new List<long>();
@@ -751,6 +803,11 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
                 combinations.CopyTicksTo(row, all);
                 foreach (var assetId in combinations.KeyAt(row).Split('|'))
                 {
+                    if (!assetCapScope.Counts(assetId))
+                    {
+                        continue;
+                    }
+
                     if (!byAsset.TryGetValue(assetId, out var ofAsset))
                     {
                         byAsset[assetId] = ofAsset = [];
