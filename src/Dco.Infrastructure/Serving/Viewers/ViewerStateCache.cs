@@ -265,7 +265,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     {
         var now = time.GetUtcNow();
         var horizon = now - FrequencyBuckets.Horizon;
-        var frequency = entry.Campaign(campaignId);
+        var frequency = entry.Campaign(campaignId, scope);
         frequency.Scope(scope, horizon);
         frequency.Record(now, assetIds, combinationKey, horizon);
 
@@ -647,11 +647,12 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         public Dictionary<string, IReadOnlyDictionary<string, long[]>> ToStored(DateTimeOffset horizon) =>
             Frequency.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, long[]>)f.Value.ToStored(horizon), StringComparer.Ordinal);
 
-        public CampaignFrequency Campaign(string campaignId)
+        /// <summary>The viewer's impressions in the campaign; new ones keep asset rows for <paramref name="scope"/>'s assets (null: all).</summary>
+        public CampaignFrequency Campaign(string campaignId, AssetCapScope? scope = null)
         {
             if (!Frequency.TryGetValue(campaignId, out var frequency))
             {
-                frequency = new CampaignFrequency();
+                frequency = new CampaignFrequency(scope ?? AssetCapScope.All);
                 Frequency[campaignId] = frequency;
             }
 
@@ -674,10 +675,11 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         private readonly KeyedImpressions assets = new();
         private readonly KeyedImpressions combinations = new();
         private bool unpooledKeys; // a key held as it came (the pool was full): look keys up by value too
-        private AssetCapScope assetCapScope = AssetCapScope.All; // the assets that have rows
+        private AssetCapScope assetCapScope; // the assets that have rows
 
-        public CampaignFrequency()
+        public CampaignFrequency(AssetCapScope assetCapScope)
         {
+            this.assetCapScope = assetCapScope;
             View = new ViewerFrequency { CampaignImpressions = campaign, AssetTimes = assets, CombinationTimes = combinations };
         }
 
