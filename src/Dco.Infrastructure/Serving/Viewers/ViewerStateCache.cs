@@ -264,10 +264,8 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     private void Record(Entry entry, string campaignId, AssetCapScope scope, IReadOnlyList<string> assetIds, string combinationKey)
     {
         var now = time.GetUtcNow();
-        var horizon = now - FrequencyBuckets.Horizon;
-        var frequency = entry.Campaign(campaignId, scope);
-        frequency.Scope(scope, horizon);
-        frequency.Record(now, assetIds, combinationKey, horizon);
+        // The lease scoped the campaign's rows already, or the campaign is new to the viewer and starts with the scope.
+        entry.Campaign(campaignId, scope).Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon);
 
         // Once per write of the viewer's bucket, not once per impression: until the writer has taken this entry's
         // impressions (WriteBucketAsync, under this lock), its bucket still lists the viewer as unwritten.
