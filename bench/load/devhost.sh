@@ -1,8 +1,9 @@
 # Sourced by run.sh and ab.sh (not run): fresh emulators, load-test keys and settings, and Release DevHosts
 # started on free ports, all stopped on exit. Callers set ROOT (this repository) and `set -euo pipefail`.
 # After `load_setup`: the emulators run and their settings are exported (STATE holds their pids and logs).
-# `start_devhost <checkout> [database]` builds, seeds and starts that checkout's DevHost, waits until decide
-# answers, and sets HOST_URL and HOST_PID; a database name gives it a seeded Cosmos database of its own.
+# `start_devhost <checkout> [database] [NAME=value ...]` builds, seeds and starts that checkout's DevHost, waits
+# until decide answers, and sets HOST_URL and HOST_PID; a database name gives it a seeded Cosmos database of its
+# own, and NAME=value pairs are set in the host's environment only (e.g. a runtime setting to compare).
 STATE="$(mktemp -d)"
 HOST_PIDS=()
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 DOTNET_NOLOGO=1
@@ -34,7 +35,7 @@ start_devhost() {
   COSMOS__databaseName="$database" dotnet "$devhost" seed >&2
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   log="$STATE/devhost-$port.log"
-  COSMOS__databaseName="$database" dotnet "$devhost" --urls "http://127.0.0.1:$port" >"$log" 2>&1 &
+  env COSMOS__databaseName="$database" "${@:3}" dotnet "$devhost" --urls "http://127.0.0.1:$port" >"$log" 2>&1 &
   HOST_PID=$!
   HOST_PIDS+=("$HOST_PID")
   HOST_URL="http://127.0.0.1:$port"
