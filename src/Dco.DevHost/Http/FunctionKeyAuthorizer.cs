@@ -20,8 +20,11 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
     /// <summary>Claim type the Functions host puts on key-authorized requests; the value is the key's level.</summary>
     public const string AuthLevelClaimType = "http://schemas.microsoft.com/2017/07/functions/claims/authlevel";
 
-    // Digest per configured key (a handful, changed only by reconfiguration).
-    private readonly ConcurrentDictionary<string, byte[]> digests = new(StringComparer.Ordinal);
+    /// <summary>Keys of up to this many UTF-8 bytes are compared padded to this width; longer ones by SHA-256 digest.</summary>
+    public const int PaddedWidth = 128;
+
+    // The padded form of each configured key (a handful, changed only by reconfiguration).
+    private readonly ConcurrentDictionary<string, StoredKey> configured = new(StringComparer.Ordinal);
 
     public bool IsAuthorized(HttpRequest request, AuthorizationLevel level) => Authorize(request, level) is not null;
 
@@ -51,12 +54,13 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
             return null;
         }
 
-        // Compared as SHA-256 digests in constant time, so neither length nor content leaks; the
-        // configured keys' digests are computed once, the presented key's once per request.
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
+        // Compared in constant time, so that neither the length nor the content of a configured key leaks: both
+        // sides padded to one width with their lengths compared too (no hash or array per request), or as SHA-256
+        // digests when either is longer than the width.
+        Span<byte> buffer = stackalloc byte[PaddedWidth];
+        var presentedKey = ComparableKey.Write(presented, buffer);
         var current = options.CurrentValue;
-        if (Matches(digest, current.MasterKey))
+        if (Matches(presentedKey, current.MasterKey))
         {
             return AuthorizationLevel.Admin;
         }
@@ -64,13 +68,65 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
         var any = false;
         foreach (var key in current.FunctionKeys.Values)
         {
-            any |= Matches(digest, key); // no early exit: time does not depend on which key matched
+            any |= Matches(presentedKey, key); // no early exit: time does not depend on which key matched
         }
 
         return any ? AuthorizationLevel.Function : null;
     }
 
-    private bool Matches(ReadOnlySpan<byte> presentedDigest, string? expected) =>
-        !string.IsNullOrEmpty(expected) &&
-        CryptographicOperations.FixedTimeEquals(presentedDigest, digests.GetOrAdd(expected, static key => SHA256.HashData(Encoding.UTF8.GetBytes(key))));
+    private bool Matches(ComparableKey presented, string? expected) =>
+        !string.IsNullOrEmpty(expected) && presented.Matches(configured.GetOrAdd(expected, static key => ComparableKey.Of(key)));
+
+    /// <summary>
+    /// A key as compared: its UTF-8 bytes zero-padded to <see cref="PaddedWidth"/> and their count, or its SHA-256
+    /// digest (count -1) when it is longer.
+    /// </summary>
+    internal readonly ref struct ComparableKey
+    {
+        private readonly ReadOnlySpan<byte> bytes;
+        private readonly int length;
+
+        private ComparableKey(ReadOnlySpan<byte> bytes, int length)
+        {
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        /// <summary>A configured key, kept: its own array.</summary>
+        public static StoredKey Of(string key)
+        {
+            var buffer = new byte[PaddedWidth];
+            var written = Write(key, buffer);
+            return new StoredKey(written.bytes.ToArray(), written.length);
+        }
+
+        /// <summary><paramref name="key"/> written into <paramref name="buffer"/> (<see cref="PaddedWidth"/> bytes, zeroed here).</summary>
+        public static ComparableKey Write(string key, Span<byte> buffer)
+        {
+            var utf8Length = Encoding.UTF8.GetByteCount(key);
+            if (utf8Length > PaddedWidth)
+            {
+                var digest = buffer[..SHA256.HashSizeInBytes];
+                SHA256.HashData(Encoding.UTF8.GetBytes(key), digest);
+                return new(digest, -1);
+            }
+
+            buffer.Clear();
+            Encoding.UTF8.GetBytes(key, buffer);
+            return new(buffer, utf8Length);
+        }
+
+        public bool Matches(StoredKey stored)
+        {
+            if ((length < 0) != (stored.Length < 0))
+            {
+                return false; // one side is longer than the width and the other is not: only a length differs
+            }
+
+            return CryptographicOperations.FixedTimeEquals(bytes, stored.Bytes) & (length == stored.Length);
+        }
+    }
+
+    /// <summary>A configured key in the form <see cref="ComparableKey"/> compares.</summary>
+    internal sealed record StoredKey(byte[] Bytes, int Length);
 }
