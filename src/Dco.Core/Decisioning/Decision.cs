@@ -98,8 +98,41 @@ public sealed class Decision
 
     public string PolicyVersion => Record.PolicyVersion;
 
-    /// <summary>Key of the combination for per-combination frequency counters (asset ids joined by '|').</summary>
-    public string CombinationKey => _combinationKey ??= string.Join('|', Record.AssetIds);
+    /// <summary>
+    /// Key of the combination for per-combination frequency counters (asset ids joined by '|'): the pooled
+    /// instance (<see cref="PooledKeys"/>), joined into a buffer and made a string only the first time.
+    /// </summary>
+    public string CombinationKey => _combinationKey ??= KeyOf(Record.AssetIds);
+
+    private static string KeyOf(IReadOnlyList<string> assetIds)
+    {
+        const int StackLimit = 512;
+        var length = Math.Max(0, assetIds.Count - 1);
+        for (var i = 0; i < assetIds.Count; i++)
+        {
+            length += assetIds[i].Length;
+        }
+
+        if (length > StackLimit)
+        {
+            return PooledKeys.Intern(string.Join('|', assetIds));
+        }
+
+        Span<char> key = stackalloc char[StackLimit];
+        var at = 0;
+        for (var i = 0; i < assetIds.Count; i++)
+        {
+            if (i > 0)
+            {
+                key[at++] = '|';
+            }
+
+            assetIds[i].CopyTo(key[at..]);
+            at += assetIds[i].Length;
+        }
+
+        return PooledKeys.Intern(key[..at]);
+    }
 
     /// <summary>The chosen assets (with content, tags, attributes) in slot order.</summary>
     public IReadOnlyList<AssetDefinition> Assets => _snapshot.ResolveAssetsFor(Record.AssetIds);

@@ -767,14 +767,15 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         private int Row(KeyedImpressions rows, string key)
         {
             // By the key as it came first: a snapshot's asset ids are the pooled instances once a viewer has been
-            // served them, so most lookups need no hash of the key.
+            // served them, and a decision's combination key is pooled (Decision.CombinationKey), so most lookups
+            // need no hash of the key.
             var row = rows.IndexOf(key, byValue: false);
             if (row >= 0)
             {
                 return row;
             }
 
-            var pooled = KeyPool.TryIntern(key, out var held);
+            var pooled = PooledKeys.TryIntern(key, out var held);
             row = rows.IndexOf(held, byValue: unpooledKeys || !pooled);
             if (row >= 0)
             {
@@ -878,43 +879,6 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             rows.CopyTicksTo(row, added);
             rows.ReplaceWith(row, added, horizon.UtcTicks);
             return true;
-        }
-    }
-
-    /// <summary>
-    /// One instance of each asset id and combination key that viewers' impressions are held under:
-    /// every decide makes its combination key anew and every bucket read its keys, while the campaign
-    /// has far fewer distinct ones than its viewers hold (each ~100 characters). Bounded: past
-    /// <see cref="MaxKeys"/> a key is kept as it came.
-    /// </summary>
-    private static class KeyPool
-    {
-        private const int MaxKeys = 1 << 17;
-        private static readonly ConcurrentDictionary<string, string> Keys = new(StringComparer.Ordinal);
-        private static int count;
-
-        /// <summary>The pooled instance of <paramref name="key"/> in <paramref name="held"/>; false (and the key itself) when the pool is full.</summary>
-        public static bool TryIntern(string key, out string held)
-        {
-            if (Keys.TryGetValue(key, out var pooled))
-            {
-                held = pooled;
-                return true;
-            }
-
-            if (Volatile.Read(ref count) < MaxKeys)
-            {
-                held = Keys.GetOrAdd(key, key);
-                if (ReferenceEquals(held, key))
-                {
-                    Interlocked.Increment(ref count);
-                }
-
-                return true;
-            }
-
-            held = key;
-            return false;
         }
     }
 
