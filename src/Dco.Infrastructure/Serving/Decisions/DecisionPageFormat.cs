@@ -24,7 +24,7 @@ internal sealed class DecisionPageJsonConverter : JsonConverter<DecisionPageDocu
     }
 
     public override void Write(Utf8JsonWriter writer, DecisionPageDocument value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, DecisionPageFormat.ToWire(value), DecisionPageWireJsonContext.Default.DecisionPageWire);
+        DecisionPageFormat.Write(writer, value);
 }
 
 internal static class DecisionPageFormat
@@ -35,13 +35,62 @@ internal static class DecisionPageFormat
     /// <summary>Shared parts once, asset ids and times spelled out: written before format 3, still read.</summary>
     public const int SharedParts = 2;
 
-    public static DecisionPageWire ToWire(DecisionPageDocument page)
+    // Format 3's names, as the serializer writes DecisionPageWire's, SharedWire's and DecisionWire's properties.
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText CampaignIdName = JsonEncodedText.Encode("campaignId");
+    private static readonly JsonEncodedText UserKeysName = JsonEncodedText.Encode("userKeys");
+    private static readonly JsonEncodedText FormatName = JsonEncodedText.Encode("format");
+    private static readonly JsonEncodedText SharedName = JsonEncodedText.Encode("shared");
+    private static readonly JsonEncodedText DecisionsName = JsonEncodedText.Encode("decisions");
+    private static readonly JsonEncodedText TimeToLiveName = JsonEncodedText.Encode("ttl");
+    private static readonly JsonEncodedText CampaignVersionName = JsonEncodedText.Encode("campaignVersion");
+    private static readonly JsonEncodedText PolicyNameName = JsonEncodedText.Encode("policyName");
+    private static readonly JsonEncodedText PolicyVersionName = JsonEncodedText.Encode("policyVersion");
+    private static readonly JsonEncodedText AssetsName = JsonEncodedText.Encode("assets");
+    private static readonly JsonEncodedText AssetDestinationsName = JsonEncodedText.Encode("assetDestinations");
+    private static readonly JsonEncodedText BaseTicksName = JsonEncodedText.Encode("baseTicks");
+    private static readonly JsonEncodedText IndexName = JsonEncodedText.Encode("i");
+    private static readonly JsonEncodedText ViewerName = JsonEncodedText.Encode("v");
+    private static readonly JsonEncodedText ViewerKeyName = JsonEncodedText.Encode("vk");
+    private static readonly JsonEncodedText TicksName = JsonEncodedText.Encode("t");
+    private static readonly JsonEncodedText OffsetName = JsonEncodedText.Encode("o");
+    private static readonly JsonEncodedText ConsentName = JsonEncodedText.Encode("c");
+    private static readonly JsonEncodedText AssetIndexesName = JsonEncodedText.Encode("ai");
+    private static readonly JsonEncodedText PropensityName = JsonEncodedText.Encode("p");
+    private static readonly JsonEncodedText PropensityErrorName = JsonEncodedText.Encode("pe");
+    private static readonly JsonEncodedText FeaturesName = JsonEncodedText.Encode("f");
+    private static readonly JsonEncodedText SegmentName = JsonEncodedText.Encode("s");
+    private static readonly JsonEncodedText IsDefaultName = JsonEncodedText.Encode("d");
+    private static readonly JsonEncodedText ReasonName = JsonEncodedText.Encode("r");
+    private static readonly JsonEncodedText OwnCampaignVersionName = JsonEncodedText.Encode("cv");
+    private static readonly JsonEncodedText OwnPolicyNameName = JsonEncodedText.Encode("pn");
+    private static readonly JsonEncodedText OwnPolicyVersionName = JsonEncodedText.Encode("pv");
+    private static readonly JsonEncodedText DestinationsName = JsonEncodedText.Encode("dst");
+
+    /// <summary>
+    /// Writes <paramref name="page"/> in format 3 straight from its decisions: the bytes the serializer makes of
+    /// the page's <see cref="DecisionPageWire"/>, without making that wire object, a <see cref="DecisionWire"/> and
+    /// an index array per decision first. A page format 3 cannot say exactly is written in format 1.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, DecisionPageDocument page)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(page);
         var count = page.Decisions.Count;
+        Span<int> indexes = count <= DecisionLogWriter.PageCapacity ? stackalloc int[count] : new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!TryGetIndexInPage(page.Decisions[i], page, out indexes[i]))
+            {
+                count = 0;
+                break;
+            }
+        }
+
         if (count == 0)
         {
-            return Plain(page);
+            JsonSerializer.Serialize(writer, Plain(page), DecisionPageWireJsonContext.Default.DecisionPageWire);
+            return;
         }
 
         var table = new AssetTable();
@@ -54,64 +103,191 @@ internal static class DecisionPageFormat
         }
 
         var first = page.Decisions[0].Record;
-        var viewers = new Dictionary<string, int>(page.UserKeys.Count, StringComparer.Ordinal);
-        for (var i = 0; i < page.UserKeys.Count; i++)
+        writer.WriteStartObject();
+        writer.WriteString(IdName, page.Id);
+        writer.WriteString(CampaignIdName, page.CampaignId);
+        WriteStrings(writer, UserKeysName, page.UserKeys);
+        writer.WriteNumber(FormatName, Current);
+        writer.WriteStartObject(SharedName);
+        writer.WriteString(CampaignVersionName, first.CampaignVersion);
+        writer.WriteString(PolicyNameName, first.PolicyName);
+        writer.WriteString(PolicyVersionName, first.PolicyVersion);
+        WriteStrings(writer, AssetsName, table.Assets);
+        if (table.AnyDestination)
         {
-            viewers.TryAdd(page.UserKeys[i], i);
+            WriteStrings(writer, AssetDestinationsName, table.Destinations);
         }
 
-        var decisions = new DecisionWire[count];
+        writer.WriteNumber(BaseTicksName, baseTicks - DateTimeOffset.UnixEpoch.UtcTicks);
+        writer.WriteEndObject();
+
+        var viewers = page.UserKeys.Count == 0 ? null : new Dictionary<string, int>(page.UserKeys.Count, StringComparer.Ordinal);
+        for (var i = 0; i < page.UserKeys.Count; i++)
+        {
+            viewers!.TryAdd(page.UserKeys[i], i);
+        }
+
+        writer.WriteStartArray(DecisionsName);
+        Span<int> assetIndexes = stackalloc int[16];
         for (var i = 0; i < count; i++)
         {
             var decision = page.Decisions[i];
-            if (!TryGetIndexInPage(decision, page, out var index))
-            {
-                return Plain(page);
-            }
-
-            var record = decision.Record;
-            var viewer = decision.UserKey.Length == 0 ? (int?)null : viewers.TryGetValue(decision.UserKey, out var at) ? at : null;
-            var assetIndexes = table.IndexesOf(record.AssetIds);
-            decisions[i] = new DecisionWire
-            {
-                Index = index,
-                Viewer = viewer,
-                ViewerKey = viewer is null && decision.UserKey.Length > 0 ? decision.UserKey : null,
-                Ticks = record.DecidedAt.UtcTicks - baseTicks,
-                OffsetMinutes = record.DecidedAt.Offset == TimeSpan.Zero ? null : (short)record.DecidedAt.Offset.TotalMinutes,
-                ConsentLevel = record.Consent,
-                AssetIndexes = assetIndexes,
-                Propensity = record.Propensity,
-                PropensityError = record.PropensityStandardError == 0 ? null : record.PropensityStandardError,
-                Features = record.Features.Count == 0 ? null : record.Features,
-                Segment = record.ModelSegment,
-                IsDefault = record.IsDefault ? true : null,
-                Reason = record.DefaultReason == DefaultReason.None ? null : record.DefaultReason,
-                CampaignVersion = record.CampaignVersion == first.CampaignVersion ? null : record.CampaignVersion,
-                PolicyName = record.PolicyName == first.PolicyName ? null : record.PolicyName,
-                PolicyVersion = record.PolicyVersion == first.PolicyVersion ? null : record.PolicyVersion,
-                Destinations = OwnDestinations(decision, assetIndexes, table.Destinations),
-            };
+            var assets = decision.Record.AssetIds;
+            var chosen = assets.Count <= assetIndexes.Length ? assetIndexes[..assets.Count] : new int[assets.Count];
+            table.IndexesOf(assets, chosen);
+            WriteDecision(writer, decision, indexes[i], viewers, chosen, table.Destinations, baseTicks, first);
         }
 
-        return new DecisionPageWire
+        writer.WriteEndArray();
+        if (page.TimeToLive is { } timeToLive)
         {
-            Id = page.Id,
-            CampaignId = page.CampaignId,
-            UserKeys = page.UserKeys,
-            TimeToLive = page.TimeToLive,
-            Format = Current,
-            Shared = new SharedWire
+            writer.WriteNumber(TimeToLiveName, timeToLive);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteDecision(
+        Utf8JsonWriter writer,
+        DecisionDocument decision,
+        int index,
+        Dictionary<string, int>? viewers,
+        ReadOnlySpan<int> assetIndexes,
+        List<string?> sharedDestinations,
+        long baseTicks,
+        DecisionRecord first)
+    {
+        var record = decision.Record;
+        writer.WriteStartObject();
+        writer.WriteNumber(IndexName, index);
+        if (decision.UserKey.Length > 0)
+        {
+            if (viewers is not null && viewers.TryGetValue(decision.UserKey, out var viewer))
             {
-                CampaignVersion = first.CampaignVersion,
-                PolicyName = first.PolicyName,
-                PolicyVersion = first.PolicyVersion,
-                BaseTicks = baseTicks - DateTimeOffset.UnixEpoch.UtcTicks,
-                Assets = table.Assets,
-                AssetDestinations = table.AnyDestination ? table.Destinations : null,
-            },
-            Decisions = decisions,
-        };
+                writer.WriteNumber(ViewerName, viewer);
+            }
+            else
+            {
+                writer.WriteString(ViewerKeyName, decision.UserKey);
+            }
+        }
+
+        writer.WriteNumber(TicksName, record.DecidedAt.UtcTicks - baseTicks);
+        if (record.DecidedAt.Offset != TimeSpan.Zero)
+        {
+            writer.WriteNumber(OffsetName, (short)record.DecidedAt.Offset.TotalMinutes);
+        }
+
+        WriteEnum(writer, ConsentName, record.Consent);
+        writer.WriteStartArray(AssetIndexesName);
+        foreach (var assetIndex in assetIndexes)
+        {
+            writer.WriteNumberValue(assetIndex);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber(PropensityName, record.Propensity);
+        if (record.PropensityStandardError != 0)
+        {
+            writer.WriteNumber(PropensityErrorName, record.PropensityStandardError);
+        }
+
+        if (record.Features.Count > 0)
+        {
+            writer.WriteStartArray(FeaturesName);
+            for (var f = 0; f < record.Features.Count; f++)
+            {
+                writer.WriteNumberValue(record.Features[f]);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (record.ModelSegment is { } segment)
+        {
+            writer.WriteString(SegmentName, segment);
+        }
+
+        if (record.IsDefault)
+        {
+            writer.WriteBoolean(IsDefaultName, true);
+        }
+
+        if (record.DefaultReason != DefaultReason.None)
+        {
+            WriteEnum(writer, ReasonName, record.DefaultReason);
+        }
+
+        WriteIfDifferent(writer, OwnCampaignVersionName, record.CampaignVersion, first.CampaignVersion);
+        WriteIfDifferent(writer, OwnPolicyNameName, record.PolicyName, first.PolicyName);
+        WriteIfDifferent(writer, OwnPolicyVersionName, record.PolicyVersion, first.PolicyVersion);
+        if (OwnDestinations(decision, assetIndexes, sharedDestinations) is { } own)
+        {
+            writer.WriteStartObject(DestinationsName);
+            foreach (var (asset, url) in own)
+            {
+                if (url is null)
+                {
+                    writer.WriteNull(asset);
+                }
+                else
+                {
+                    writer.WriteString(asset, url);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string?> values)
+    {
+        writer.WriteStartArray(name);
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is { } value)
+            {
+                writer.WriteStringValue(value);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteIfDifferent(Utf8JsonWriter writer, JsonEncodedText name, string value, string shared)
+    {
+        if (value != shared)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    /// <summary>An enum as the serializer's string converter writes it: its name, or its number when it has none.</summary>
+    private static void WriteEnum<T>(Utf8JsonWriter writer, JsonEncodedText name, T value)
+        where T : struct, Enum
+    {
+        if (EnumNames<T>.Of(value) is { } text)
+        {
+            writer.WriteString(name, text);
+        }
+        else
+        {
+            writer.WriteNumber(name, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static class EnumNames<T>
+        where T : struct, Enum
+    {
+        private static readonly Dictionary<T, JsonEncodedText> Names = Enum.GetValues<T>().Distinct().ToDictionary(v => v, v => JsonEncodedText.Encode(v.ToString()));
+
+        public static JsonEncodedText? Of(T value) => Names.TryGetValue(value, out var text) ? text : null;
     }
 
     public static DecisionPageDocument FromWire(DecisionPageWire wire)
@@ -164,7 +340,7 @@ internal static class DecisionPageFormat
     /// The decision's destinations that the asset table does not give: different ones, null where it has
     /// none but the table does, and any for an asset it did not choose.
     /// </summary>
-    private static Dictionary<string, string?>? OwnDestinations(DecisionDocument decision, int[] assetIndexes, List<string?> shared)
+    private static Dictionary<string, string?>? OwnDestinations(DecisionDocument decision, ReadOnlySpan<int> assetIndexes, List<string?> shared)
     {
         Dictionary<string, string?>? own = null;
         var assets = decision.Record.AssetIds;
@@ -175,7 +351,7 @@ internal static class DecisionPageFormat
             if (decision.Destinations.TryGetValue(assets[i], out var url))
             {
                 // An asset chosen twice has one destination.
-                chosenWithDestination += assetIndexes.AsSpan(0, i).Contains(assetIndexes[i]) ? 0 : 1;
+                chosenWithDestination += assetIndexes[..i].Contains(assetIndexes[i]) ? 0 : 1;
                 if (url != common)
                 {
                     (own ??= new(StringComparer.Ordinal))[assets[i]] = url;
@@ -252,15 +428,12 @@ internal static class DecisionPageFormat
             }
         }
 
-        public int[] IndexesOf(IReadOnlyList<string> assets)
+        public void IndexesOf(IReadOnlyList<string> assets, Span<int> found)
         {
-            var found = new int[assets.Count];
             for (var i = 0; i < found.Length; i++)
             {
                 found[i] = indexes[assets[i]];
             }
-
-            return found;
         }
     }
 
