@@ -144,7 +144,11 @@ public sealed partial class DecisionLogWriter : BackgroundService, IViewerStateL
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => SealAgedAsync(stoppingToken);
 
-    /// <summary>Seals the open pages and waits until every sealed page is written (or the host gives up waiting).</summary>
+    /// <summary>
+    /// Seals the open pages and waits until every sealed page is written. When the host stops waiting first (its
+    /// shutdown timeout, e.g. with the store unreachable), what is still unwritten is logged as lost with this
+    /// process, and the host's stop goes on rather than failing with the cancellation.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         lock (gate)
@@ -161,7 +165,15 @@ public sealed partial class DecisionLogWriter : BackgroundService, IViewerStateL
         await base.StopAsync(cancellationToken);
         if (drainers is not null)
         {
-            await drainers.WaitAsync(cancellationToken);
+            try
+            {
+                await drainers.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                var left = unwritten.Values.ToList();
+                LogUnwrittenAtStop(logger, left.Count, left.Sum(page => page.Committed));
+            }
         }
     }
 
@@ -283,6 +295,9 @@ public sealed partial class DecisionLogWriter : BackgroundService, IViewerStateL
     [LoggerMessage(Level = LogLevel.Error, Message = "Decision page {PageId} of campaign {CampaignId} ({Count} decisions) could not be written after retries")]
     private static partial void LogLost(ILogger logger, Exception ex, string pageId, string campaignId, int count);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The host stopped before {Pages} decision pages ({Decisions} decisions) were written; they are lost with this process")]
+    private static partial void LogUnwrittenAtStop(ILogger logger, int pages, int decisions);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Decision page {PageId} of campaign {CampaignId} is written without slots that were reserved but never committed")]
     private static partial void LogSlotsAbandoned(ILogger logger, string pageId, string campaignId);
 
@@ -303,6 +318,9 @@ public sealed partial class DecisionLogWriter : BackgroundService, IViewerStateL
 
         /// <summary>Completes once the page is sealed and every reserved slot is committed.</summary>
         public Task Filled => filled.Task;
+
+        /// <summary>How many of its slots are committed so far.</summary>
+        public int Committed => Volatile.Read(ref committed);
 
         // Under the writer's gate.
         public bool TryReserve(out int index)

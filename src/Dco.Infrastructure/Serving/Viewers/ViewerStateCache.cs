@@ -530,10 +530,45 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         }
     }
 
+    /// <summary>
+    /// Writes what is unwritten. When the host stops waiting first (its shutdown timeout, e.g. with the store
+    /// unreachable), the viewers whose impressions are still unwritten are logged as lost with this process, and
+    /// the host's stop goes on rather than failing with the cancellation.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogUnwrittenAtStop(logger, UnwrittenViewerCount());
+        }
+    }
+
+    /// <summary>Viewers with impressions no write has taken, or listed again after a write that failed.</summary>
+    private int UnwrittenViewerCount()
+    {
+        var unwritten = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var state in bucketStates.Values)
+        {
+            lock (state)
+            {
+                unwritten.UnionWith(state.Unwritten);
+            }
+        }
+
+        foreach (var (key, entry) in entries)
+        {
+            if (entry.AwaitsWrite)
+            {
+                unwritten.Add(key);
+            }
+        }
+
+        return unwritten.Count;
     }
 
     private void TrimIfNeeded()
@@ -887,6 +922,9 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A viewer profile could not be read; the viewer is served contextually until it can")]
     private static partial void LogProfileReadFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The host stopped before the impressions of {Viewers} viewers were written; they are lost with this process")]
+    private static partial void LogUnwrittenAtStop(ILogger logger, int viewers);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing viewer frequency state failed; it is retried")]
     private static partial void LogFlushFailed(ILogger logger, Exception ex);
