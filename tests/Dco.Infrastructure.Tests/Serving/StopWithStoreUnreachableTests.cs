@@ -44,6 +44,27 @@ public sealed class StopWithStoreUnreachableTests : IDisposable
     }
 
     [Fact]
+    public async Task Nothing_is_reported_lost_when_nothing_was_left_to_write_even_if_the_host_stopped_waiting()
+    {
+        var writerLogger = new FakeLogger<DecisionLogWriter>();
+        var cacheLogger = new FakeLogger<ViewerStateCache>();
+        var options = Options.Create(new ServingOptions());
+        var stores = Stores();
+        var writer = new DecisionLogWriter(stores, TimeProvider.System, options, writerLogger);
+        var cache = new ViewerStateCache(stores, new FrequencyBuckets(stores, TimeProvider.System, options), TimeProvider.System, options, cacheLogger);
+        await writer.StartAsync(CancellationToken.None);
+        await cache.StartAsync(CancellationToken.None);
+
+        using var shutdown = new CancellationTokenSource();
+        await shutdown.CancelAsync(); // an earlier service used up the host's timeout
+        await writer.StopAsync(shutdown.Token);
+        await cache.StopAsync(shutdown.Token);
+
+        Assert.DoesNotContain(writerLogger.Collector.GetSnapshot(), r => r.Level == LogLevel.Error);
+        Assert.DoesNotContain(cacheLogger.Collector.GetSnapshot(), r => r.Level == LogLevel.Error);
+    }
+
+    [Fact]
     public async Task The_viewer_state_stops_within_the_hosts_timeout_and_logs_the_viewers_it_could_not_write()
     {
         var logger = new FakeLogger<ViewerStateCache>();

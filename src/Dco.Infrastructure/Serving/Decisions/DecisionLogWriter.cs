@@ -171,8 +171,12 @@ public sealed partial class DecisionLogWriter : BackgroundService, IViewerStateL
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                // A page stays listed until its write ends; none listed means the writers were only finishing up.
                 var left = unwritten.Values.ToList();
-                LogUnwrittenAtStop(logger, left.Count, left.Sum(page => page.Committed));
+                if (left.Count > 0)
+                {
+                    LogUnwrittenAtStop(logger, left.Count, left.Sum(page => page.Committed));
+                }
             }
         }
     }

@@ -544,7 +544,10 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogUnwrittenAtStop(logger, UnwrittenViewerCount());
+            if (UnwrittenViewerCount() is > 0 and var viewers)
+            {
+                LogUnwrittenAtStop(logger, viewers);
+            }
         }
     }
 
