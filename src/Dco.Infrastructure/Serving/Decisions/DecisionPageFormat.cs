@@ -78,16 +78,13 @@ internal static class DecisionPageFormat
         ArgumentNullException.ThrowIfNull(page);
         var count = page.Decisions.Count;
         Span<int> indexes = count <= DecisionLogWriter.PageCapacity ? stackalloc int[count] : new int[count];
-        for (var i = 0; i < count; i++)
+        var compact = count > 0;
+        for (var i = 0; i < count && compact; i++)
         {
-            if (!TryGetIndexInPage(page.Decisions[i], page, out indexes[i]))
-            {
-                count = 0;
-                break;
-            }
+            compact = TryGetIndexInPage(page.Decisions[i], page, out indexes[i]);
         }
 
-        if (count == 0)
+        if (!compact)
         {
             JsonSerializer.Serialize(writer, Plain(page), DecisionPageWireJsonContext.Default.DecisionPageWire);
             return;
