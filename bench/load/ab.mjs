@@ -1,7 +1,8 @@
 // Interleaved A/B of two running DevHosts at decide saturation: rounds A B, B A, A B, … so that both builds
 // meet the same drift of the machine, each with its host's CPU per decide read from /proc (steadier than
-// decides/s on this VM), and the cores the machine left idle meanwhile. Each host serves the same viewers from its own database, so neither's frequency
-// state or caps affect the other's. Prints a JSON summary (medians and every round). Linux only.
+// decides/s on this VM) and the cores the machine left idle meanwhile. Each host serves the same viewers
+// from its own database, so neither's frequency state or caps affect the other's. Prints a JSON summary
+// (medians and every round). Linux only.
 // Arguments: a, b (base URLs), pida, pidb (the hosts' pids), key, rounds (pairs), duration (s per round),
 // warmup (s per host: every viewer's first decide reads their profile), connections, viewers.
 import { readFileSync } from 'node:fs';

@@ -57,7 +57,7 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
         // Compared in constant time, so that neither the length nor the content of a configured key leaks: both
         // sides padded to one width with their lengths compared too (no hash or array per request), or as SHA-256
         // digests when either is longer than the width.
-        Span<byte> buffer = stackalloc byte[PaddedWidth];
+        Span<byte> buffer = stackalloc byte[ComparableKey.Size];
         var presentedKey = ComparableKey.Write(presented, buffer);
         var current = options.CurrentValue;
         if (Matches(presentedKey, current.MasterKey))
@@ -78,11 +78,14 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
         !string.IsNullOrEmpty(expected) && presented.Matches(configured.GetOrAdd(expected, static key => ComparableKey.Of(key)));
 
     /// <summary>
-    /// A key as compared: its UTF-8 bytes zero-padded to <see cref="PaddedWidth"/> and their count, or its SHA-256
-    /// digest (count -1) when it is longer.
+    /// A key as compared, in <see cref="Size"/> bytes whatever its length: its UTF-8 bytes zero-padded to
+    /// <see cref="PaddedWidth"/>, then zeros; or, when it is longer, zeros, then its SHA-256 digest. With the
+    /// byte count (-1 for a digest) compared too, every pair of keys takes the same time to compare.
     /// </summary>
     internal readonly ref struct ComparableKey
     {
+        public const int Size = PaddedWidth + SHA256.HashSizeInBytes;
+
         private readonly ReadOnlySpan<byte> bytes;
         private readonly int length;
 
@@ -95,36 +98,28 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
         /// <summary>A configured key, kept: its own array.</summary>
         public static StoredKey Of(string key)
         {
-            var buffer = new byte[PaddedWidth];
-            var written = Write(key, buffer);
+            var written = Write(key, new byte[Size]);
             return new StoredKey(written.bytes.ToArray(), written.length);
         }
 
-        /// <summary><paramref name="key"/> written into <paramref name="buffer"/> (<see cref="PaddedWidth"/> bytes, zeroed here).</summary>
+        /// <summary><paramref name="key"/> written into <paramref name="buffer"/> (<see cref="Size"/> bytes, zeroed here).</summary>
         public static ComparableKey Write(string key, Span<byte> buffer)
         {
+            buffer = buffer[..Size];
+            buffer.Clear();
             var utf8Length = Encoding.UTF8.GetByteCount(key);
             if (utf8Length > PaddedWidth)
             {
-                var digest = buffer[..SHA256.HashSizeInBytes];
-                SHA256.HashData(Encoding.UTF8.GetBytes(key), digest);
-                return new(digest, -1);
+                SHA256.HashData(Encoding.UTF8.GetBytes(key), buffer[PaddedWidth..]);
+                return new(buffer, -1);
             }
 
-            buffer.Clear();
             Encoding.UTF8.GetBytes(key, buffer);
             return new(buffer, utf8Length);
         }
 
-        public bool Matches(StoredKey stored)
-        {
-            if ((length < 0) != (stored.Length < 0))
-            {
-                return false; // one side is longer than the width and the other is not: only a length differs
-            }
-
-            return CryptographicOperations.FixedTimeEquals(bytes, stored.Bytes) & (length == stored.Length);
-        }
+        public bool Matches(StoredKey stored) =>
+            CryptographicOperations.FixedTimeEquals(bytes, stored.Bytes) & (length == stored.Length);
     }
 
     /// <summary>A configured key in the form <see cref="ComparableKey"/> compares.</summary>
