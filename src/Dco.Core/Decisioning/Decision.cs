@@ -118,7 +118,7 @@ public sealed class Decision
             return PooledKeys.Intern(string.Join('|', assetIds));
         }
 
-        Span<char> key = stackalloc char[StackLimit];
+        Span<char> key = stackalloc char[length]; // zeroed first: only as long as the key
         var at = 0;
         for (var i = 0; i < assetIds.Count; i++)
         {
@@ -131,7 +131,7 @@ public sealed class Decision
             at += assetIds[i].Length;
         }
 
-        return PooledKeys.Intern(key[..at]);
+        return PooledKeys.Intern(key);
     }
 
     /// <summary>The chosen assets (with content, tags, attributes) in slot order.</summary>
