@@ -55,8 +55,8 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
         }
 
         // Compared in constant time, so that neither the length nor the content of a configured key leaks: both
-        // sides padded to one width with their lengths compared too (no hash or array per request), or as SHA-256
-        // digests when either is longer than the width.
+        // sides in one layout with their byte counts (ComparableKey), with no hash or array per request unless the
+        // presented key is longer than the padded width.
         Span<byte> buffer = stackalloc byte[ComparableKey.Size];
         var presentedKey = ComparableKey.Write(presented, buffer);
         var current = options.CurrentValue;
