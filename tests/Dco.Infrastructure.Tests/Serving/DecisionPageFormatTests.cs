@@ -1,10 +1,8 @@
-using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
 using Dco.Core.Decisioning;
 using Dco.Infrastructure.Cosmos;
-using Dco.Infrastructure.Seeding;
 using Dco.Infrastructure.Serving;
 using Dco.Infrastructure.Serving.Decisions;
 
@@ -82,7 +80,7 @@ public sealed class DecisionPageFormatTests
     [Fact]
     public void A_full_demo_page_in_format_3_is_at_most_70_percent_of_format_2()
     {
-        var page = DemoPage(seed: 11);
+        var page = DemoDecisionPages.Page(seed: 11);
 
         var format3 = Write(page).Length;
         var format2 = DecisionPageFormat2.Write(page).Length;
@@ -129,7 +127,7 @@ public sealed class DecisionPageFormatTests
     [Fact]
     public void A_full_page_of_demo_decisions_is_stored_in_under_a_third_of_the_plain_format()
     {
-        var page = DemoPage(seed: 7);
+        var page = DemoDecisionPages.Page(seed: 7);
 
         var compact = Write(page).Length;
         var plain = Write(page with { Decisions = [.. page.Decisions, Decision(page.Id, 0, "another-campaign", "v", 1)] }).Length; // a foreign decision forces format 1
@@ -274,57 +272,6 @@ public sealed class DecisionPageFormatTests
     private const string MalformedBase = """{"id":"0193a3b2c4d57e6f708192a3b4c5d6e7","campaignId":"demo","format":3,"shared":SHARED,"decisions":[DECISION]}""";
     private const string WellFormedShared = """{"assets":["headline-a","image-b"],"assetDestinations":[null,"https://shop.example/b"],"baseTicks":17959338151232067}""";
     private const string WellFormedDecision = """{"i":0,"t":5,"c":"Full","ai":[1,0],"p":0.5}""";
-
-    /// <summary>
-    /// A full page as decide writes it for the demo campaign in the load test (one campaign and policy
-    /// version, UTC times within the page's 250 ms, a new viewer with full consent for each decision): a
-    /// uniformly random asset per demo slot with its destination, six features, a sampled propensity.
-    /// Uniform choice is the most distinct assets a page can have: the worst case for the asset table.
-    /// </summary>
-    private static DecisionPageDocument DemoPage(int seed)
-    {
-        var random = new Random(seed);
-        var opened = new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
-        var pageId = Guid.CreateVersion7(opened).ToString("N");
-        var slots = DemoCampaign.Campaign(opened).Definition.Slots;
-        var decisions = Enumerable.Range(0, DecisionLogWriter.PageCapacity).Select(index =>
-        {
-            var id = DecisionIds.Format(pageId, index);
-            var chosen = slots.Select(slot => slot.Assets[random.Next(slot.Assets.Count)]).ToList();
-            var mac = new byte[32];
-            random.NextBytes(mac);
-            return new DecisionDocument
-            {
-                Id = id,
-                CampaignId = DemoCampaign.CampaignId,
-                UserKey = "k1." + Base64Url.EncodeToString(mac), // as ViewerPseudonymizer makes them
-                Destinations = chosen.Where(a => a.Attributes.ContainsKey("destinationUrl")).ToDictionary(a => a.Id, a => a.Attributes["destinationUrl"]),
-                Record = new DecisionRecord
-                {
-                    DecisionId = id,
-                    CampaignId = DemoCampaign.CampaignId,
-                    CampaignVersion = "3",
-                    PolicyName = "factorized-thompson",
-                    PolicyVersion = "3.1289",
-                    DecidedAt = opened.AddTicks(random.NextInt64(TimeSpan.TicksPerMillisecond * 250)),
-                    Consent = ConsentLevel.Full,
-                    AssetIds = [.. chosen.Select(a => a.Id)],
-                    Propensity = random.NextDouble() / 5_000,
-                    ModelSegment = random.Next(4) == 0 ? "returning" : null,
-                    Features = [.. Enumerable.Range(0, 6).Select(_ => random.Next(64))],
-                },
-            };
-        }).ToList();
-
-        return new DecisionPageDocument
-        {
-            Id = pageId,
-            CampaignId = DemoCampaign.CampaignId,
-            UserKeys = [.. decisions.Select(d => d.UserKey)],
-            Decisions = decisions,
-            TimeToLive = 86_400 * 90,
-        };
-    }
 
     private static byte[] Write(DecisionPageDocument page)
     {
