@@ -100,39 +100,10 @@ public sealed class Decision
 
     /// <summary>
     /// Key of the combination for per-combination frequency counters (asset ids joined by '|'): the pooled
-    /// instance (<see cref="PooledKeys"/>), joined into a buffer and made a string only the first time.
+    /// instance (<see cref="PooledKeys"/>), found by the chosen assets' indices for a combination the campaign has
+    /// chosen before, and joined into a buffer and made a string only the first time.
     /// </summary>
-    public string CombinationKey => _combinationKey ??= KeyOf(Record.AssetIds);
-
-    private static string KeyOf(IReadOnlyList<string> assetIds)
-    {
-        const int StackLimit = 512;
-        var length = Math.Max(0, assetIds.Count - 1);
-        for (var i = 0; i < assetIds.Count; i++)
-        {
-            length += assetIds[i].Length;
-        }
-
-        if (length > StackLimit)
-        {
-            return PooledKeys.Intern(string.Join('|', assetIds));
-        }
-
-        Span<char> key = stackalloc char[length]; // zeroed first: only as long as the key
-        var at = 0;
-        for (var i = 0; i < assetIds.Count; i++)
-        {
-            if (i > 0)
-            {
-                key[at++] = '|';
-            }
-
-            assetIds[i].CopyTo(key[at..]);
-            at += assetIds[i].Length;
-        }
-
-        return PooledKeys.Intern(key);
-    }
+    public string CombinationKey => _combinationKey ??= _snapshot.Compiled.CombinationKeys.For(Record.AssetIds, _trace.Slots);
 
     /// <summary>The chosen assets (with content, tags, attributes) in slot order.</summary>
     public IReadOnlyList<AssetDefinition> Assets => _snapshot.ResolveAssetsFor(Record.AssetIds);

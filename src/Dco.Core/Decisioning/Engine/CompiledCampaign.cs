@@ -144,6 +144,7 @@ internal sealed class CompiledCampaign
         AssetIndexBySpan = AssetIndex.GetAlternateLookup<ReadOnlySpan<char>>();
         SlotIndex = slotIndex.ToFrozenDictionary(StringComparer.Ordinal);
 
+        CombinationKeys = new CombinationKeys(SlotCount, AssetCount);
         DefaultAssets = ResolveCreative(definition.DefaultCreative, "default creative");
         DefaultAssetIds = DefaultAssets.Select(i => AssetIds[i]).ToArray();
 
@@ -256,6 +257,9 @@ internal sealed class CompiledCampaign
     public CompiledCap[] AssetCaps { get; private set; } = [];
     public CompiledCap[] CombinationCaps { get; private set; } = [];
     public CompiledCap[] CampaignCaps { get; private set; } = [];
+
+    /// <summary>The pooled key of each combination chosen, by the chosen assets' indices (<see cref="Decision.CombinationKey"/>).</summary>
+    public CombinationKeys CombinationKeys { get; }
 
     /// <summary>The assets some asset cap counts (<see cref="AssetCapScope.All"/> when a cap has no selector).</summary>
     public AssetCapScope AssetCapScope { get; private set; } = AssetCapScope.None;
