@@ -93,6 +93,23 @@ public sealed class FunctionKeyAuthorizerTests
     }
 
     [Fact]
+    public void A_key_that_differs_from_a_configured_one_in_any_single_byte_is_refused()
+    {
+        // As long as the padded width allows, so that every part of the compared layout holds key bytes.
+        var key = string.Concat(Enumerable.Range(0, FunctionKeyAuthorizer.PaddedWidth).Select(i => (char)('a' + (i % 26))));
+        var options = new DevHostOptions();
+        options.FunctionKeys["default"] = key;
+        var authorizer = new FunctionKeyAuthorizer(new FixedOptions(options));
+        Assert.Equal(AuthorizationLevel.Function, authorizer.Authorize(Presenting(key), AuthorizationLevel.Function));
+
+        for (var position = 0; position < key.Length; position++)
+        {
+            var altered = string.Concat(key.AsSpan(0, position), key[position] == 'z' ? "y" : "z", key.AsSpan(position + 1));
+            Assert.Null(authorizer.Authorize(Presenting(altered), AuthorizationLevel.Function));
+        }
+    }
+
+    [Fact]
     public void A_changed_configuration_is_used_for_the_next_request()
     {
         var options = new DevHostOptions();

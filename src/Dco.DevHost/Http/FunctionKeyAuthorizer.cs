@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -118,8 +119,29 @@ public sealed class FunctionKeyAuthorizer(IOptionsMonitor<DevHostOptions> option
             return new(buffer, utf8Length);
         }
 
-        public bool Matches(StoredKey stored) =>
-            CryptographicOperations.FixedTimeEquals(bytes, stored.Bytes) & (length == stored.Length);
+        public bool Matches(StoredKey stored) => SameBytes(bytes, stored.Bytes) & (length == stored.Length);
+
+        /// <summary>
+        /// Whether two <see cref="Size"/>-byte layouts are equal, in constant time: eight bytes at a time, their
+        /// differences OR-ed together with no branch on the data. (<see cref="CryptographicOperations.FixedTimeEquals"/>
+        /// is compiled without optimization, so that no early exit can appear, and took ~0.2 µs for these 160 bytes:
+        /// ~1 % of decide's host CPU for the master and one function key.)
+        /// </summary>
+        internal static bool SameBytes(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+        {
+            if (left.Length != Size || right.Length != Size)
+            {
+                throw new ArgumentException($"Both layouts must be {Size} bytes.");
+            }
+
+            ulong difference = 0;
+            for (var i = 0; i < Size; i += sizeof(ulong))
+            {
+                difference |= BinaryPrimitives.ReadUInt64LittleEndian(left[i..]) ^ BinaryPrimitives.ReadUInt64LittleEndian(right[i..]);
+            }
+
+            return difference == 0;
+        }
     }
 
     /// <summary>A configured key in the form <see cref="ComparableKey"/> compares.</summary>
