@@ -139,5 +139,11 @@ public class ServingBenchmarks
     private readonly struct DictionaryValues(Dictionary<string, string?> values) : IPlaceholderValues
     {
         public bool TryGetValue(string name, out string? value) => values.TryGetValue(name, out value);
+
+        public bool TryGetUtf8(string name, out ReadOnlySpan<byte> value)
+        {
+            value = default;
+            return false;
+        }
     }
 }

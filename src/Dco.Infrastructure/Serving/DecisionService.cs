@@ -34,8 +34,8 @@ public sealed record DecideCommand(
     IReadOnlyList<string> Segments,
     Uri BaseUrl);
 
-/// <summary>An asset as the response shows it.</summary>
-public sealed record ServedAsset(string Slot, string Id, string Kind, string? Text, string? Url, int? Width, int? Height, string? Alt, string? ClickUrl);
+/// <summary>An asset as the response shows it (its click URL, signed per decision, is the decision's: <see cref="DecideResult.ClickUrlOf"/>).</summary>
+public sealed record ServedAsset(string Slot, string Id, string Kind, string? Text, string? Url, int? Width, int? Height, string? Alt);
 
 /// <summary>
 /// A decision as served: the engine's answer, its assets and signed URLs. The creative's HTML is rendered
@@ -53,8 +53,7 @@ public sealed class DecideResult
         Decision decision,
         ServingSnapshot snapshot,
         List<ServedAsset> assets,
-        string impressionUrl,
-        string? clickUrl,
+        TrackingLinks links,
         ConsentEvaluation consent,
         bool viewerStateUsed,
         string? placementId)
@@ -62,24 +61,38 @@ public sealed class DecideResult
         Decision = decision;
         Snapshot = snapshot;
         Assets = assets;
-        ImpressionUrl = impressionUrl;
-        ClickUrl = clickUrl;
+        Links = links;
         Consent = consent;
         ViewerStateUsed = viewerStateUsed;
         template = snapshot.Template;
         this.placementId = placementId;
+        ClickSlot = -1;
+        for (var slot = 0; slot < assets.Count && ClickSlot < 0; slot++)
+        {
+            ClickSlot = links.HasClickUrl(slot) ? slot : -1;
+        }
     }
 
     public Decision Decision { get; }
 
     public ServingSnapshot Snapshot { get; }
 
+    /// <summary>The served assets, slot by slot (the snapshot's, shared by every decision that chose them).</summary>
     public IReadOnlyList<ServedAsset> Assets { get; }
 
-    public string ImpressionUrl { get; }
+    /// <summary>The decision's signed URLs: the impression's, and the click URL of each served asset that has a destination.</summary>
+    public TrackingLinks Links { get; }
+
+    public string ImpressionUrl => Links.ImpressionUrl;
+
+    /// <summary>The slot whose click URL is the creative's (<see cref="ClickUrl"/>): the first with a destination; -1 when none has.</summary>
+    public int ClickSlot { get; }
 
     /// <summary>The creative's click URL: the first served asset's that has a destination.</summary>
-    public string? ClickUrl { get; }
+    public string? ClickUrl => Links.ClickUrlOf(ClickSlot);
+
+    /// <summary>The click URL of the asset served in <paramref name="slot"/> (an index into <see cref="Assets"/>); null when it has no destination.</summary>
+    public string? ClickUrlOf(int slot) => Links.ClickUrlOf(slot);
 
     public ConsentEvaluation Consent { get; }
 
@@ -109,7 +122,7 @@ public sealed class DecideResult
         template is not null && CreativeRenderer.RenderJsonStringInto(template, Placeholders(), encoder, utf8) is null;
 
     private DecisionPlaceholders Placeholders() =>
-        new(Assets, ImpressionUrl, ClickUrl, Decision.DecisionId, Snapshot.CampaignId, placementId);
+        new(Assets, Links, ClickSlot, Decision.DecisionId, Snapshot.CampaignId, placementId);
 }
 
 public enum DecideFailureKind
@@ -219,23 +232,14 @@ public sealed class DecisionService(
                 }
             }
 
-            var links = trackingUrls.LinksFor(decision.Record, command.BaseUrl);
-            var assets = new List<ServedAsset>(decision.AssetIds.Count);
+            // Only assets with a server-side destination get a click URL: the click endpoint redirects there.
             var destinations = snapshot.DestinationsOf(decision);
-            string? primaryClick = null;
+            var links = trackingUrls.LinksFor(decision.Record, command.BaseUrl, destinations);
+            var assets = new List<ServedAsset>(decision.AssetIds.Count);
             var resolved = decision.Assets;
             for (var i = 0; i < resolved.Count; i++)
             {
-                var asset = resolved[i];
-                var served = snapshot.ServedOf(snapshot.Engine.SlotNames[i], asset);
-                if (destinations.ContainsKey(asset.Id))
-                {
-                    // Only assets with a server-side destination get a click URL: the click endpoint redirects there.
-                    served = served with { ClickUrl = links.ClickUrl(asset.Id) };
-                    primaryClick ??= served.ClickUrl;
-                }
-
-                assets.Add(served);
+                assets.Add(snapshot.ServedOf(snapshot.Engine.SlotNames[i], resolved[i]));
             }
 
             stored = new DecisionDocument
@@ -246,7 +250,7 @@ public sealed class DecisionService(
                 Record = decision.Record,
                 Destinations = destinations,
             };
-            return (new DecideResult(decision, snapshot, assets, links.ImpressionUrl, primaryClick, evaluation, viewerStateUsed, command.PlacementId), null);
+            return (new DecideResult(decision, snapshot, assets, links, evaluation, viewerStateUsed, command.PlacementId), null);
         }
         finally
         {
@@ -264,14 +268,14 @@ public sealed class DecisionService(
 /// text asset; a slot's click_url falls back to the creative's.
 /// </summary>
 internal readonly struct DecisionPlaceholders(
-    IReadOnlyList<ServedAsset> assets, string impressionUrl, string? clickUrl, string decisionId, string campaignId, string? placementId) : IPlaceholderValues
+    IReadOnlyList<ServedAsset> assets, TrackingLinks links, int clickSlot, string decisionId, string campaignId, string? placementId) : IPlaceholderValues
 {
     public bool TryGetValue(string name, out string? value)
     {
         value = name switch
         {
-            "impression_url" => impressionUrl,
-            "click_url" => clickUrl,
+            "impression_url" => links.ImpressionUrl,
+            "click_url" => links.ClickUrlOf(clickSlot),
             "decision_id" => decisionId,
             "campaign_id" => campaignId,
             "placement_id" => placementId ?? "",
@@ -293,14 +297,42 @@ internal readonly struct DecisionPlaceholders(
         {
             if (slot.SequenceEqual(assets[i].Slot))
             {
-                return Field(assets[i], name.AsSpan(dot + 1), out value);
+                return Field(assets[i], i, name.AsSpan(dot + 1), out value);
             }
         }
 
         return false;
     }
 
-    private bool Field(ServedAsset asset, ReadOnlySpan<char> field, out string? value)
+    /// <summary>The signed URLs (<c>impression_url</c>, <c>click_url</c>, <c>{slot}.click_url</c>) as the decision holds them, UTF-8.</summary>
+    public bool TryGetUtf8(string name, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (name == "impression_url")
+        {
+            value = links.ImpressionUrlUtf8;
+        }
+        else if (name == "click_url")
+        {
+            value = links.ClickUrlUtf8(clickSlot);
+        }
+        else if (name.EndsWith(".click_url", StringComparison.Ordinal))
+        {
+            var slot = name.AsSpan(0, name.Length - ".click_url".Length);
+            for (var i = 0; i < assets.Count; i++)
+            {
+                if (slot.SequenceEqual(assets[i].Slot))
+                {
+                    value = links.HasClickUrl(i) ? links.ClickUrlUtf8(i) : links.ClickUrlUtf8(clickSlot);
+                    break;
+                }
+            }
+        }
+
+        return !value.IsEmpty;
+    }
+
+    private bool Field(ServedAsset asset, int slot, ReadOnlySpan<char> field, out string? value)
     {
         value = field switch
         {
@@ -311,7 +343,7 @@ internal readonly struct DecisionPlaceholders(
             "alt" => asset.Alt ?? "",
             "width" => asset.Width?.ToString(CultureInfo.InvariantCulture) ?? "",
             "height" => asset.Height?.ToString(CultureInfo.InvariantCulture) ?? "",
-            "click_url" => asset.ClickUrl ?? clickUrl,
+            "click_url" => links.ClickUrlOf(slot) ?? links.ClickUrlOf(clickSlot),
             _ => null,
         };
         return field is "id" or "kind" or "text" or "url" or "alt" or "width" or "height" or "click_url";

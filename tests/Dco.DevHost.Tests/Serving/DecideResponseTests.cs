@@ -85,7 +85,14 @@ public sealed class DecideResponseTests
 
             var expected = JsonSerializer.Serialize(Reference(result, explain), ReferenceOptions);
             Assert.Equal(expected, Encoding.UTF8.GetString(written.WrittenSpan));
-            Assert.Contains("&lt;shine&gt;", JsonDocument.Parse(written.WrittenMemory).RootElement.GetProperty("html").GetString(), StringComparison.Ordinal);
+            var body = JsonDocument.Parse(written.WrittenMemory).RootElement;
+            Assert.Contains("&lt;shine&gt;", body.GetProperty("html").GetString(), StringComparison.Ordinal);
+
+            // The headline slot's assets have destinations: its click URL, written from the decision's bytes, is the creative's.
+            var headlineClick = body.GetProperty("assets")[0].GetProperty("clickUrl").GetString();
+            Assert.StartsWith("https://dco.example/api/t/c?t=", headlineClick, StringComparison.Ordinal);
+            Assert.Equal(headlineClick, body.GetProperty("clickUrl").GetString());
+            Assert.StartsWith("https://dco.example/api/t/i?t=", body.GetProperty("impressionUrl").GetString(), StringComparison.Ordinal);
         }
     }
 
@@ -97,7 +104,7 @@ public sealed class DecideResponseTests
             result.Snapshot.CampaignId,
             decision.IsDefault,
             decision.IsDefault ? decision.DefaultReason.ToString() : null,
-            [.. result.Assets.Select(a => new ReferenceAsset(a.Slot, a.Id, a.Kind, a.Text, a.Url, a.Width, a.Height, a.Alt, a.ClickUrl))],
+            [.. result.Assets.Select((a, slot) => new ReferenceAsset(a.Slot, a.Id, a.Kind, a.Text, a.Url, a.Width, a.Height, a.Alt, result.ClickUrlOf(slot)))],
             result.Html,
             result.ImpressionUrl,
             result.ClickUrl,

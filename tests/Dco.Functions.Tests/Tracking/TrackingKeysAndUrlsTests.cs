@@ -84,6 +84,51 @@ public sealed class TrackingKeysAndUrlsTests
     }
 
     [Fact]
+    public void Links_signed_up_front_are_the_same_text_as_signed_one_by_one_and_only_for_assets_with_a_destination()
+    {
+        var time = new FakeTimeProvider(Now);
+        var (urls, ring) = Build($"k1:{Secret(1)}", null, time);
+        var expires = Now + new TrackingOptions().TokenLifetime;
+        var record = Record() with { AssetIds = ["headline-1", "image-2", "cta-é-3", new string('x', 200)] };
+        var destinations = new Dictionary<string, string> { ["headline-1"] = "https://shop.example/a", ["cta-é-3"] = "https://shop.example/b", [record.AssetIds[3]] = "https://shop.example/c" };
+
+        var links = urls.LinksFor(record, new Uri("https://dco.example.com/"), destinations);
+
+        var impression = ring.Signer.Sign(new TrackingToken(TrackingEventKind.Impression, "dec-1", "camp-1", null, null, expires), "https://dco.example.com/api/t/i?t=");
+        Assert.Equal(impression, links.ImpressionUrl);
+        Assert.Equal(impression, System.Text.Encoding.UTF8.GetString(links.ImpressionUrlUtf8));
+        for (var slot = 0; slot < record.AssetIds.Count; slot++)
+        {
+            var asset = record.AssetIds[slot];
+            var signed = ring.Signer.Sign(new TrackingToken(TrackingEventKind.Click, "dec-1", "camp-1", null, asset, expires), "https://dco.example.com/api/t/c?t=");
+            Assert.Equal(destinations.ContainsKey(asset), links.HasClickUrl(slot));
+            Assert.Equal(destinations.ContainsKey(asset) ? signed : null, links.ClickUrlOf(slot));
+            Assert.Equal(destinations.ContainsKey(asset) ? signed : "", System.Text.Encoding.UTF8.GetString(links.ClickUrlUtf8(slot)));
+            Assert.Equal(signed, links.ClickUrl(asset)); // also the image, which has no destination: signed when asked for
+        }
+
+        Assert.False(links.HasClickUrl(-1));
+        Assert.False(links.HasClickUrl(record.AssetIds.Count));
+        Assert.True(links.ClickUrlUtf8(record.AssetIds.Count).IsEmpty);
+    }
+
+    [Fact]
+    public void Released_links_keep_the_strings_made_before_and_refuse_their_bytes()
+    {
+        var (urls, _) = Build($"k1:{Secret(1)}", null, new FakeTimeProvider(Now));
+        var links = urls.LinksFor(Record(), new Uri("https://dco.example.com/"), new Dictionary<string, string> { ["headline-1"] = "https://shop.example/a" });
+        var impression = links.ImpressionUrl;
+
+        links.Release();
+        links.Release(); // twice: nothing more
+
+        Assert.Equal(impression, links.ImpressionUrl);
+        Assert.Throws<ObjectDisposedException>(() => links.ImpressionUrlUtf8.Length);
+        Assert.Throws<ObjectDisposedException>(() => links.ClickUrlUtf8(0).Length);
+        Assert.Throws<ObjectDisposedException>(() => links.ClickUrlOf(0));
+    }
+
+    [Fact]
     public void A_demo_click_url_is_143_characters()
     {
         var time = new FakeTimeProvider(Now);

@@ -68,7 +68,6 @@ public sealed class ServingSnapshotTests
         Assert.Equal(image.Id, served.Id);
         Assert.Equal(image.Content, served.Url);
         Assert.Equal(int.Parse(image.Attributes["width"], System.Globalization.CultureInfo.InvariantCulture), served.Width);
-        Assert.Null(served.ClickUrl);
 
         // Asked for under another slot, or for an asset that is not this snapshot's, it is made as asked.
         var elsewhere = snapshot.ServedOf("elsewhere", image);

@@ -129,6 +129,12 @@ public sealed class CreativeRenderer
                 continue;
             }
 
+            if (segment.Context != PlaceholderContext.UrlComponent && values.TryGetUtf8(name, out var utf8)
+                && IsVerbatim(segment.Context, utf8) && sink.TryVerbatim(utf8))
+            {
+                continue;
+            }
+
             if (!values.TryGetValue(name, out var value) || value is null)
             {
                 (errors ??= []).Add(new TemplateError(name, -1, $"No value for {{{{{name}}}}}."));
@@ -147,12 +153,44 @@ public sealed class CreativeRenderer
         return errors;
     }
 
+    // Longest UTF-8 value rendered as it is (its characters are checked on the stack); longer ones take the string path.
+    private const int MaximumVerbatimBytes = 2048;
+
+    /// <summary>
+    /// Whether a UTF-8 value renders unchanged in <paramref name="context"/>: in text or an attribute when the HTML
+    /// encoder changes nothing in it; at the start of a URL attribute when it is also a plain http(s) URL
+    /// (<see cref="IsPlainHttpUrl"/>: every other URL goes through the string path and its full check).
+    /// </summary>
+    private static bool IsVerbatim(PlaceholderContext context, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty || utf8.Length > MaximumVerbatimBytes || Html.FindFirstCharacterToEncodeUtf8(utf8) >= 0)
+        {
+            return false;
+        }
+
+        if (context is PlaceholderContext.Text or PlaceholderContext.Attribute)
+        {
+            return true;
+        }
+
+        if (context != PlaceholderContext.Url)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[utf8.Length];
+        return Encoding.UTF8.TryGetChars(utf8, chars, out var written) && IsPlainHttpUrl(chars[..written]);
+    }
+
     /// <summary>Where a render's literal HTML and encoded values go.</summary>
     private interface IRenderSink
     {
         void Literal(int segment, string literal);
 
         void Value(string encoded);
+
+        /// <summary>Appends an HTML-encoded value given as UTF-8 (<see cref="IsVerbatim"/>); false, appending nothing, when it cannot be taken as it is.</summary>
+        bool TryVerbatim(ReadOnlySpan<byte> utf8);
     }
 
     private readonly struct HtmlSink(StringBuilder html) : IRenderSink
@@ -160,6 +198,18 @@ public sealed class CreativeRenderer
         public void Literal(int segment, string literal) => html.Append(literal);
 
         public void Value(string encoded) => html.Append(encoded);
+
+        public bool TryVerbatim(ReadOnlySpan<byte> utf8)
+        {
+            Span<char> chars = stackalloc char[utf8.Length];
+            if (!Encoding.UTF8.TryGetChars(utf8, chars, out var written))
+            {
+                return false;
+            }
+
+            html.Append(chars[..written]);
+            return true;
+        }
     }
 
     /// <summary>The render as JSON string content: literals escaped already (per segment index), values escaped here.</summary>
@@ -173,6 +223,18 @@ public sealed class CreativeRenderer
             var escaped = encoder.Encode(encoded);
             var destination = utf8.GetSpan(Encoding.UTF8.GetMaxByteCount(escaped.Length));
             utf8.Advance(Encoding.UTF8.GetBytes(escaped, destination));
+        }
+
+        public bool TryVerbatim(ReadOnlySpan<byte> value)
+        {
+            // As it is only when the JSON encoder escapes nothing in it either; else the string path escapes it.
+            if (encoder.FindFirstCharacterToEncodeUtf8(value) >= 0)
+            {
+                return false;
+            }
+
+            utf8.Write(value);
+            return true;
         }
     }
 
@@ -208,6 +270,12 @@ public sealed class CreativeRenderer
     private readonly struct DictionaryValues(IReadOnlyDictionary<string, string?> values) : IPlaceholderValues
     {
         public bool TryGetValue(string name, out string? value) => values.TryGetValue(name, out value);
+
+        public bool TryGetUtf8(string name, out ReadOnlySpan<byte> value)
+        {
+            value = default;
+            return false;
+        }
     }
 
     /// <summary><paramref name="value"/> escaped for <paramref name="context"/>; returns why it was refused instead (and <paramref name="encoded"/> is empty).</summary>

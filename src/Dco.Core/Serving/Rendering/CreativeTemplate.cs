@@ -24,6 +24,14 @@ public interface IPlaceholderValues
 {
     /// <summary>False, or a null value, when the placeholder has no value (a render error).</summary>
     bool TryGetValue(string name, out string? value);
+
+    /// <summary>
+    /// The value as UTF-8, for values held as bytes (decide's signed tracking URLs), so that no string of them is
+    /// made: rendered as it is where nothing in it needs escaping for its place (text, an attribute, or the start
+    /// of a URL attribute when it is a plain http(s) URL); anywhere else the renderer asks
+    /// <see cref="TryGetValue"/> for the same value. False when the value has no such form (values held as strings).
+    /// </summary>
+    bool TryGetUtf8(string name, out ReadOnlySpan<byte> value);
 }
 
 /// <summary>A problem in a template or in the values given to render it; <see cref="Position"/> is the character offset in the template (-1 when not about the template text).</summary>

@@ -473,6 +473,9 @@ public sealed class DecisionTokenSigner
         this.head = head;
     }
 
+    /// <summary>The longest token this signer writes (<see cref="Write"/>), in bytes: an asset id of <see cref="TrackingTokenSigner.MaximumIdBytes"/>.</summary>
+    public int MaximumTokenLength => EncodedLength(head.Length + 1 + TrackingTokenSigner.MaximumIdBytes);
+
     /// <summary><paramref name="prefix"/> followed by a signed token of this decision.</summary>
     /// <param name="kind">Impression or click.</param>
     /// <param name="assetId">The clicked asset (null or empty: none, as on an impression token); at most <see cref="TrackingTokenSigner.MaximumIdBytes"/> UTF-8 bytes.</param>
@@ -481,6 +484,24 @@ public sealed class DecisionTokenSigner
     public string Sign(TrackingEventKind kind, string? assetId, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(prefix);
+        Span<byte> token = stackalloc byte[MaximumTokenLength];
+        token = token[..Write(kind, assetId, token)];
+        Span<char> text = stackalloc char[token.Length];
+        Encoding.ASCII.GetChars(token, text);
+        return string.Concat(prefix.AsSpan(), text);
+    }
+
+    /// <summary>
+    /// Writes a signed token of this decision into <paramref name="destination"/> as ASCII (the text
+    /// <see cref="Sign"/> gives without a prefix) and returns how many bytes that took: no string on the way,
+    /// for a response written as UTF-8.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The kind is not impression or click, the asset id is too long, or <paramref name="destination"/> is shorter
+    /// than the token (<see cref="MaximumTokenLength"/> always suffices).
+    /// </exception>
+    public int Write(TrackingEventKind kind, string? assetId, Span<byte> destination)
+    {
         RequireSignableKind(kind, nameof(kind));
 
         Span<byte> payload = stackalloc byte[TrackingTokenSigner.MaximumPayloadLength];
@@ -489,18 +510,35 @@ public sealed class DecisionTokenSigner
         var length = head.Length + TrackingTokenSigner.WriteId(payload[head.Length..], assetId, nameof(assetId), required: false);
         payload = payload[..length];
 
+        var payloadChars = Base64Url.GetEncodedLength(payload.Length);
+        var total = EncodedLength(payload.Length);
+        if (destination.Length < total)
+        {
+            throw new ArgumentException($"The token takes {total} bytes; the destination has {destination.Length}.", nameof(destination));
+        }
+
         Span<byte> hmac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         KeyedHmac.Compute(secret, payload, hmac);
-        var mac = hmac[..TrackingTokenSigner.MacLength];
-
-        var payloadChars = Base64Url.GetEncodedLength(payload.Length);
-        var macChars = Base64Url.GetEncodedLength(TrackingTokenSigner.MacLength);
-        Span<char> text = stackalloc char[payloadChars + 1 + macChars];
-        Base64Url.EncodeToChars(payload, text);
-        text[payloadChars] = '.';
-        Base64Url.EncodeToChars(mac, text[(payloadChars + 1)..]);
-        return string.Concat(prefix.AsSpan(), text);
+        Base64Url.EncodeToUtf8(payload, destination);
+        destination[payloadChars] = (byte)'.';
+        Base64Url.EncodeToUtf8(hmac[..TrackingTokenSigner.MacLength], destination[(payloadChars + 1)..]);
+        return total;
     }
+
+    /// <summary>How many bytes a token of <paramref name="assetId"/> takes (<see cref="Write"/>); throws as <see cref="Write"/> does for a too-long id.</summary>
+    public int TokenLength(string? assetId)
+    {
+        var idBytes = string.IsNullOrEmpty(assetId) ? 0 : Encoding.UTF8.GetByteCount(assetId);
+        if (idBytes > TrackingTokenSigner.MaximumIdBytes)
+        {
+            throw new ArgumentException($"{nameof(assetId)} is longer than {TrackingTokenSigner.MaximumIdBytes} UTF-8 bytes.", nameof(assetId));
+        }
+
+        return EncodedLength(head.Length + 1 + idBytes);
+    }
+
+    private static int EncodedLength(int payloadLength) =>
+        Base64Url.GetEncodedLength(payloadLength) + 1 + Base64Url.GetEncodedLength(TrackingTokenSigner.MacLength);
 
     internal static void RequireSignableKind(TrackingEventKind kind, string parameterName)
     {

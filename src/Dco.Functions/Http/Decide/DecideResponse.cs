@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Dco.Core.Decisioning;
 using Dco.Infrastructure.Serving;
+using Dco.Infrastructure.Tracking;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -52,10 +53,18 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
     public Task ExecuteResultAsync(ActionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var writer = JsonBodyBuffer.Start(DecideFunction.JsonOptions);
-        Write(writer, result, explain);
-        JsonBodyBuffer.Send(context.HttpContext.Response, StatusCodes.Status200OK, JsonBodyBuffer.Finish(writer));
-        return Task.CompletedTask;
+        try
+        {
+            var writer = JsonBodyBuffer.Start(DecideFunction.JsonOptions);
+            Write(writer, result, explain);
+            JsonBodyBuffer.Send(context.HttpContext.Response, StatusCodes.Status200OK, JsonBodyBuffer.Finish(writer));
+            return Task.CompletedTask;
+        }
+        finally
+        {
+            // The body holds its own copy of the URLs now: their pooled buffer can go back.
+            result.Links.Release();
+        }
     }
 
     /// <summary>Writes the body of <paramref name="result"/> to <paramref name="writer"/>, which must escape with <see cref="DecideFunction.JsonOptions"/>' encoder.</summary>
@@ -75,15 +84,21 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
 
         writer.WriteStartArray(AssetsName);
         var assets = result.Assets;
+        var links = result.Links;
         for (var i = 0; i < assets.Count; i++)
         {
-            WriteAsset(writer, assets[i]);
+            WriteAsset(writer, assets[i], links, i);
         }
 
         writer.WriteEndArray();
         WriteHtml(writer, result);
-        writer.WriteString(ImpressionUrlName, result.ImpressionUrl);
-        WriteIfNotNull(writer, ClickUrlName, result.ClickUrl);
+
+        // The signed URLs from the decision's UTF-8 bytes: no string of them is made for the response.
+        writer.WriteString(ImpressionUrlName, links.ImpressionUrlUtf8);
+        if (result.ClickSlot >= 0)
+        {
+            writer.WriteString(ClickUrlName, links.ClickUrlUtf8(result.ClickSlot));
+        }
         writer.WriteNumber(PropensityName, decision.Propensity);
         writer.WriteString(PolicyName, decision.PolicyName);
         writer.WriteString(PolicyVersionName, decision.PolicyVersion);
@@ -97,7 +112,7 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
         writer.WriteEndObject();
     }
 
-    private static void WriteAsset(Utf8JsonWriter writer, ServedAsset asset)
+    private static void WriteAsset(Utf8JsonWriter writer, ServedAsset asset, TrackingLinks links, int slot)
     {
         writer.WriteStartObject();
         writer.WriteString(SlotName, asset.Slot);
@@ -116,7 +131,11 @@ public sealed class DecideResponse(DecideResult result, bool explain) : IActionR
         }
 
         WriteIfNotNull(writer, AltName, asset.Alt);
-        WriteIfNotNull(writer, ClickUrlName, asset.ClickUrl);
+        if (links.HasClickUrl(slot))
+        {
+            writer.WriteString(ClickUrlName, links.ClickUrlUtf8(slot));
+        }
+
         writer.WriteEndObject();
     }
 

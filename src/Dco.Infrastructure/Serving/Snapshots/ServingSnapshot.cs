@@ -89,8 +89,7 @@ public sealed class ServingSnapshot
             isText ? null : asset.Content,
             ParseInt(asset.Attributes.GetValueOrDefault("width")),
             ParseInt(asset.Attributes.GetValueOrDefault("height")),
-            asset.Attributes.GetValueOrDefault("alt"),
-            null);
+            asset.Attributes.GetValueOrDefault("alt"));
     }
 
     private static int? ParseInt(string? value) =>

@@ -282,6 +282,30 @@ public sealed class CreativeRendererTests
     private readonly struct DictionaryValues(Dictionary<string, string?> values) : IPlaceholderValues
     {
         public bool TryGetValue(string name, out string? value) => values.TryGetValue(name, out value);
+
+        public bool TryGetUtf8(string name, out ReadOnlySpan<byte> value)
+        {
+            value = default;
+            return false;
+        }
+    }
+
+    /// <summary>Values held as UTF-8 as well (as decide's tracking URLs are); records which ones the renderer asked for as strings.</summary>
+    private sealed class Utf8Values(Dictionary<string, string?> values) : IPlaceholderValues
+    {
+        public List<string> StringsAskedFor { get; } = [];
+
+        public bool TryGetValue(string name, out string? value)
+        {
+            StringsAskedFor.Add(name);
+            return values.TryGetValue(name, out value);
+        }
+
+        public bool TryGetUtf8(string name, out ReadOnlySpan<byte> value)
+        {
+            value = values.TryGetValue(name, out var text) && text is not null ? Encoding.UTF8.GetBytes(text) : default;
+            return values.ContainsKey(name);
+        }
     }
 
     // Quotes, a backslash, control characters, markup, non-ASCII letters, an emoji (a surrogate pair), a line separator.
@@ -315,6 +339,52 @@ public sealed class CreativeRendererTests
         var errors = CreativeRenderer.RenderJsonStringInto(template, new DictionaryValues(values), JavaScriptEncoder.Default, new ArrayBufferWriter<byte>());
 
         Assert.Equal(CreativeRenderer.Render(template, values).Errors, errors);
+    }
+
+    [Fact]
+    public void Values_given_as_utf8_render_as_the_same_values_given_as_strings_in_every_place_and_every_encoding()
+    {
+        // Plain URLs (taken as they are), URLs the plain shape or the encoders refuse, text with markup, non-ASCII, empty.
+        var url = Gen.Select(
+            Gen.OneOfConst("https://", "http://", "HTTPS://", "javascript:", ""),
+            Gen.OneOfConst("t.example", "127.0.0.1:7391", "ex ample.com", "user:pw@x.example", "bücher.example"),
+            Gen.String[Gen.Char["az09/?#&=%._~-+\\\"'<> \u00e9\u2028"], 0, 24],
+            (scheme, host, rest) => scheme + host + rest);
+        var value = Gen.OneOf(url, Gen.String[Gen.Char["<>\"'&=/ ab\u0001\u00e9\u2028"], 0, 16], Gen.Const(""));
+        var template = Compile("<a href=\"{{u}}\" title=\"{{u}}\"><img src=\"https://cdn.example/x?q={{u}}\" alt=\"\">{{u}}</a>");
+        Gen.Select(value, Gen.OneOfConst("relaxed", "default", "latin")).Sample((u, encoderName) =>
+        {
+            var encoder = EncoderNamed(encoderName);
+            var strings = new Dictionary<string, string?> { ["u"] = u };
+            var asStrings = CreativeRenderer.Render(template, new DictionaryValues(strings));
+            var asUtf8 = CreativeRenderer.Render(template, new Utf8Values(strings));
+            Assert.Equal(asStrings.Html, asUtf8.Html);
+            Assert.Equal(asStrings.Errors.Select(e => e.Message), asUtf8.Errors.Select(e => e.Message));
+
+            var jsonStrings = new ArrayBufferWriter<byte>();
+            var jsonUtf8 = new ArrayBufferWriter<byte>();
+            var errorsStrings = CreativeRenderer.RenderJsonStringInto(template, new DictionaryValues(strings), encoder, jsonStrings);
+            var errorsUtf8 = CreativeRenderer.RenderJsonStringInto(template, new Utf8Values(strings), encoder, jsonUtf8);
+            Assert.Equal(errorsStrings is null, errorsUtf8 is null);
+            if (errorsStrings is null)
+            {
+                Assert.Equal(Encoding.UTF8.GetString(jsonStrings.WrittenSpan), Encoding.UTF8.GetString(jsonUtf8.WrittenSpan));
+            }
+        }, iter: 3_000);
+    }
+
+    [Fact]
+    public void A_plain_url_given_as_utf8_is_taken_as_it_is()
+    {
+        var template = Compile("<a href=\"{{u}}\">{{u}}</a>");
+        var values = new Utf8Values(new Dictionary<string, string?> { ["u"] = "https://t.example/api/t/c?t=AwJr-_x.Yz" });
+
+        Assert.Equal("<a href=\"https://t.example/api/t/c?t=AwJr-_x.Yz\">https://t.example/api/t/c?t=AwJr-_x.Yz</a>", CreativeRenderer.Render(template, values).Html);
+        Assert.Empty(values.StringsAskedFor);
+
+        var refused = new Utf8Values(new Dictionary<string, string?> { ["u"] = "javascript:alert(1)" });
+        Assert.False(CreativeRenderer.Render(template, refused).IsSuccess);
+        Assert.Contains("u", refused.StringsAskedFor);
     }
 
     [Fact]

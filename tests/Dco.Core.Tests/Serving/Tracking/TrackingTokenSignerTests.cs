@@ -672,6 +672,29 @@ public sealed class TrackingTokenSignerTests
     }
 
     [Fact]
+    public void A_token_written_as_bytes_is_the_signed_text_and_takes_the_length_worked_out_for_it()
+    {
+        var (signer, _) = Signer(Key("k1", 1));
+        var asset = Gen.Select(Gen.OneOf(UnicodeIds, LongestIds), Gen.Int[0, 4], (id, draw) => draw == 0 ? null : id);
+
+        Gen.Select(Gen.Int[1, 2], PlatformDecisionIds, asset).Sample((kind, decisionId, assetId) =>
+        {
+            var decision = signer.ForDecision(decisionId, "camp-7", Start.AddHours(1));
+            var eventKind = (TrackingEventKind)kind;
+            var buffer = new byte[decision.MaximumTokenLength + 8];
+            var written = decision.Write(eventKind, assetId, buffer);
+            Assert.Equal(decision.TokenLength(assetId), written);
+            Assert.Equal(decision.Sign(eventKind, assetId), Encoding.ASCII.GetString(buffer, 0, written));
+            Assert.True(signer.Verify(Encoding.ASCII.GetString(buffer, 0, written), eventKind).IsValid);
+            Assert.Throws<ArgumentException>(() => decision.Write(eventKind, assetId, new byte[written - 1]));
+        }, iter: 500);
+
+        var any = signer.ForDecision("dec-0001", "camp-7", Start);
+        Assert.Throws<ArgumentException>(() => any.TokenLength(new string('x', TrackingTokenSigner.MaximumIdBytes + 1)));
+        Assert.Throws<ArgumentException>(() => any.Write(TrackingEventKind.None, null, new byte[any.MaximumTokenLength]));
+    }
+
+    [Fact]
     public void Tokens_of_interleaved_decisions_each_carry_their_own_decisions_origin_tag()
     {
         var (signer, _) = Signer(Key("k1", 1));
