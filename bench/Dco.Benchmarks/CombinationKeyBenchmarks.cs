@@ -29,17 +29,17 @@ public class CombinationKeyBenchmarks
         slots = assetIds.Select(ids => ids.Select(id => new SlotTrace(1, compiled.AssetIndex[id], 1, -1, default)).ToArray()).ToArray();
         foreach (var i in Enumerable.Range(0, assetIds.Length))
         {
-            keys.For(assetIds[i], slots[i]);
+            keys.For(assetIds[i], slots[i], out _);
         }
     }
 
     [Benchmark(Baseline = true)]
-    public string Joined() => CombinationKeys.Join(assetIds[next++ & 4095]);
+    public string Joined() => CombinationKeys.Join(assetIds[next++ & 4095], out _);
 
     [Benchmark]
     public string ByIndices()
     {
         var i = next++ & 4095;
-        return keys.For(assetIds[i], slots[i]);
+        return keys.For(assetIds[i], slots[i], out _);
     }
 }

@@ -73,6 +73,7 @@ public sealed class Decision
     private readonly CampaignSnapshot _snapshot;
     private readonly DecisionTrace _trace;
     private string? _combinationKey;
+    private bool _combinationKeyPooled;
 
     internal Decision(CampaignSnapshot snapshot, DecisionRecord record, DecisionTrace trace)
     {
@@ -103,7 +104,13 @@ public sealed class Decision
     /// instance (<see cref="PooledKeys"/>), found by the chosen assets' indices for a combination the campaign has
     /// chosen before, and joined into a buffer and made a string only the first time.
     /// </summary>
-    public string CombinationKey => _combinationKey ??= _snapshot.Compiled.CombinationKeys.For(Record.AssetIds, _trace.Slots);
+    public string CombinationKey => _combinationKey ??= _snapshot.Compiled.CombinationKeys.For(Record.AssetIds, _trace.Slots, out _combinationKeyPooled);
+
+    /// <summary>
+    /// Whether <see cref="CombinationKey"/> and <see cref="AssetIds"/> are the instances <see cref="PooledKeys"/> holds
+    /// (false only when the pool was full), so that the viewer's rows are found by reference alone.
+    /// </summary>
+    public bool KeysArePooled => CombinationKey is not null && _combinationKeyPooled && _snapshot.Compiled.AssetIdsPooled;
 
     /// <summary>The chosen assets (with content, tags, attributes) in slot order.</summary>
     public IReadOnlyList<AssetDefinition> Assets => _snapshot.ResolveAssetsFor(Record.AssetIds);

@@ -36,13 +36,20 @@ public static class PooledKeys
     /// <summary>The pooled instance of <paramref name="key"/>, made only when it is new; a new string when the pool is full.</summary>
     public static string Intern(ReadOnlySpan<char> key)
     {
+        TryIntern(key, out var held);
+        return held;
+    }
+
+    /// <summary>The pooled instance of <paramref name="key"/> (made only when it is new) in <paramref name="held"/>; false, and a new string, when the pool is full.</summary>
+    public static bool TryIntern(ReadOnlySpan<char> key, out string held)
+    {
         if (KeysBySpan.TryGetValue(key, out var pooled))
         {
-            return pooled;
+            held = pooled;
+            return true;
         }
 
-        TryAdd(key.ToString(), out var held);
-        return held;
+        return TryAdd(key.ToString(), out held);
     }
 
     private static bool TryAdd(string key, out string held)

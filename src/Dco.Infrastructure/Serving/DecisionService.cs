@@ -228,7 +228,7 @@ public sealed class DecisionService(
                 decision = snapshot.Engine.Decide(request, DecisionRandom.ForDecision(options.Value.Seed, decisionId));
                 if (viewerStateUsed && !decision.IsDefault)
                 {
-                    frequency.RecordServed(decision.AssetIds, decision.CombinationKey);
+                    frequency.RecordServed(decision.AssetIds, decision.CombinationKey, decision.KeysArePooled);
                 }
             }
 

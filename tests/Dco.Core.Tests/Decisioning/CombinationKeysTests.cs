@@ -21,25 +21,32 @@ public sealed class CombinationKeysTests
         }
     }
 
-    [Fact]
-    public void Combinations_that_differ_in_one_slot_only_get_their_own_keys()
+    [Theory]
+    [InlineData(1 << 16)] // 125 combinations: one array by ordinal
+    [InlineData(100)] // past 100: by the indices packed into one long
+    public void Combinations_that_differ_in_one_slot_only_get_their_own_keys(int maxDense)
     {
         // Indices of neighbouring slots must not run into each other: (1, 2) and (2, 1) in one slot pair, and
         // the last asset of a slot (the highest index) next to the first of the next.
-        var snapshot = CampaignSnapshot.Create(TestCampaigns.Campaign(("a", 5), ("b", 5), ("c", 5)));
-        var keys = snapshot.Compiled.CombinationKeys;
-        var ids = snapshot.Compiled.AssetIds;
+        var compiled = CampaignSnapshot.Create(TestCampaigns.Campaign(("a", 5), ("b", 5), ("c", 5))).Compiled;
+        var keys = new CombinationKeys(compiled.SlotStart, compiled.SlotSize, compiled.AssetCount, maxDense);
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        foreach (var combination in AllCombinations(5, 5, 5))
+        for (var pass = 0; pass < 2; pass++)
         {
-            var chosen = combination.Select(g => ids[g]).ToArray();
-            var key = keys.For(chosen, combination.Select(g => new SlotTrace(1, g, 1, -1, default)).ToArray());
+            foreach (var combination in AllCombinations(5, 5, 5))
+            {
+                var chosen = combination.Select(g => compiled.AssetIds[g]).ToArray();
+                var key = keys.For(chosen, Traces(combination), out var pooled);
 
-            Assert.Equal(string.Join('|', chosen), key);
-            Assert.True(seen.TryAdd(key, key));
+                Assert.True(pooled);
+                Assert.Equal(string.Join('|', chosen), key);
+                Assert.Same(seen.GetValueOrDefault(key, key), key); // the second pass finds the same instances
+                seen[key] = key;
+            }
         }
 
+        Assert.Equal(125, seen.Count);
         Assert.Equal(125, keys.Count);
     }
 
@@ -54,29 +61,44 @@ public sealed class CombinationKeysTests
             Assert.All(same, d => Assert.Same(same.First().CombinationKey, d.CombinationKey));
         }
 
+        Assert.All(decisions, d => Assert.True(d.KeysArePooled));
+        Assert.All(decisions.SelectMany(d => d.AssetIds), id => Assert.True(PooledKeys.TryIntern(id, out var held) && ReferenceEquals(held, id)));
         Assert.Equal(decisions.Select(d => d.CombinationKey).Distinct().Count(), snapshot.Compiled.CombinationKeys.Count);
 
-        var keys = snapshot.Compiled.CombinationKeys;
         var defaults = snapshot.Compiled.DefaultAssetIds;
-        Assert.Equal(string.Join('|', defaults), keys.For(defaults, []));
+        Assert.Equal(string.Join('|', defaults), snapshot.Compiled.CombinationKeys.For(defaults, [], out _));
+    }
+
+    [Fact]
+    public void A_trace_whose_asset_is_not_in_its_slot_is_joined_and_not_kept()
+    {
+        var compiled = CampaignSnapshot.Create(TestCampaigns.Campaign(("a", 3), ("b", 3))).Compiled;
+        var keys = new CombinationKeys(compiled.SlotStart, compiled.SlotSize, compiled.AssetCount);
+
+        // Slot a's trace names asset 4, which is slot b's: not an ordinal of this campaign.
+        var key = keys.For([compiled.AssetIds[0], compiled.AssetIds[4]], Traces([4, 4]), out _);
+
+        Assert.Equal(compiled.AssetIds[0] + "|" + compiled.AssetIds[4], key);
+        Assert.Equal(0, keys.Count);
     }
 
     [Fact]
     public void Past_its_bound_a_campaign_keeps_no_more_combinations_and_still_answers_every_key()
     {
-        // 3 slots of 64 assets: 262,144 combinations, four times the bound.
-        var snapshot = CampaignSnapshot.Create(TestCampaigns.Campaign(("a", 64), ("b", 64), ("c", 64)));
-        var keys = snapshot.Compiled.CombinationKeys;
-        var ids = snapshot.Compiled.AssetIds;
+        // 1,000 combinations, ten times the bound, none kept by ordinal.
+        var compiled = CampaignSnapshot.Create(TestCampaigns.Campaign(("a", 10), ("b", 10), ("c", 10))).Compiled;
+        var keys = new CombinationKeys(compiled.SlotStart, compiled.SlotSize, compiled.AssetCount, maxDense: 10, maxCached: 100);
 
-        foreach (var combination in AllCombinations(64, 64, 64))
+        foreach (var combination in AllCombinations(10, 10, 10))
         {
-            var chosen = combination.Select(g => ids[g]).ToArray();
-            Assert.Equal(string.Join('|', chosen), keys.For(chosen, combination.Select(g => new SlotTrace(1, g, 1, -1, default)).ToArray()));
+            var chosen = combination.Select(g => compiled.AssetIds[g]).ToArray();
+            Assert.Equal(string.Join('|', chosen), keys.For(chosen, Traces(combination), out _));
         }
 
-        Assert.Equal(CombinationKeys.MaxCached, keys.Count);
+        Assert.Equal(100, keys.Count);
     }
+
+    private static SlotTrace[] Traces(int[] globalIndices) => [.. globalIndices.Select(g => new SlotTrace(1, g, 1, -1, default))];
 
     // Global indices, slot by slot (slot s's assets follow slot s-1's).
     private static IEnumerable<int[]> AllCombinations(params int[] sizes)

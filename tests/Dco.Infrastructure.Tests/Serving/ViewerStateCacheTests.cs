@@ -250,6 +250,32 @@ public sealed class ViewerStateCacheTests(CosmosDatabaseFixture cosmos)
     }
 
     [SkippableFact]
+    public async Task Pooled_and_unpooled_instances_of_one_key_count_in_one_row()
+    {
+        var (_, cache, _, key) = await ArrangeAsync();
+        await cache.GetFactsAsync(key, CancellationToken.None);
+        var suffix = Guid.NewGuid().ToString("N");
+        Assert.True(PooledKeys.TryIntern("headline-" + suffix, out var headline));
+        Assert.True(PooledKeys.TryIntern("image-" + suffix, out var image));
+        Assert.True(PooledKeys.TryIntern(headline + "|" + image, out var combination));
+
+        // As decide records them (the pooled instances, said so), then as anything else may (equal strings of their own).
+        for (var i = 0; i < 3; i++)
+        {
+            using (var lease = cache.LeaseFrequency(key, "camp-1"))
+            {
+                lease.RecordServed([headline, image], combination, keysPooled: true);
+            }
+
+            cache.RecordServed(key, "camp-1", [new string(headline), new string(image)], new string(combination));
+        }
+
+        using var held = cache.LeaseFrequency(key, "camp-1");
+        Assert.Equal([(headline, 6), (image, 6)], held.Frequency.Assets.Select(a => (a.Key, a.Impressions.Count)).Order());
+        Assert.Equal([(combination, 6)], held.Frequency.Combinations.Select(c => (c.Key, c.Impressions.Count)));
+    }
+
+    [SkippableFact]
     public async Task A_lease_holds_the_viewer_so_a_cap_check_and_the_count_of_what_was_served_are_one_step()
     {
         var (_, cache, _, key) = await ArrangeAsync();

@@ -130,7 +130,10 @@ internal sealed class CompiledCampaign
         Assets = assets.ToArray();
         AssetSlot = assetSlot.ToArray();
         AssetCount = Assets.Length;
-        AssetIds = Assets.Select(a => a.Id).ToArray();
+        // The pooled instances (PooledKeys), which viewers' impressions are held under: a decision's ids then find
+        // the viewer's rows by reference.
+        AssetIds = Assets.Select(a => PooledKeys.TryIntern(a.Id, out var held) ? held : a.Id).ToArray();
+        AssetIdsPooled = AssetIds.All(id => PooledKeys.TryIntern(id, out var held) && ReferenceEquals(held, id));
         var byId = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < AssetCount; i++)
         {
@@ -144,7 +147,7 @@ internal sealed class CompiledCampaign
         AssetIndexBySpan = AssetIndex.GetAlternateLookup<ReadOnlySpan<char>>();
         SlotIndex = slotIndex.ToFrozenDictionary(StringComparer.Ordinal);
 
-        CombinationKeys = new CombinationKeys(SlotCount, AssetCount);
+        CombinationKeys = new CombinationKeys(SlotStart, SlotSize, AssetCount);
         DefaultAssets = ResolveCreative(definition.DefaultCreative, "default creative");
         DefaultAssetIds = DefaultAssets.Select(i => AssetIds[i]).ToArray();
 
@@ -260,6 +263,9 @@ internal sealed class CompiledCampaign
 
     /// <summary>The pooled key of each combination chosen, by the chosen assets' indices (<see cref="Decision.CombinationKey"/>).</summary>
     public CombinationKeys CombinationKeys { get; }
+
+    /// <summary>Whether every one of <see cref="AssetIds"/> is the instance <see cref="PooledKeys"/> holds (false only when the pool was full).</summary>
+    public bool AssetIdsPooled { get; }
 
     /// <summary>The assets some asset cap counts (<see cref="AssetCapScope.All"/> when a cap has no selector).</summary>
     public AssetCapScope AssetCapScope { get; private set; } = AssetCapScope.None;

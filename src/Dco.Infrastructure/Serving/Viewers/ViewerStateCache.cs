@@ -261,11 +261,11 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
     }
 
     // Under the entry's lock. MarkUnwritten takes the bucket's lock: always after an entry's, never before.
-    private void Record(Entry entry, string campaignId, AssetCapScope scope, IReadOnlyList<string> assetIds, string combinationKey)
+    private void Record(Entry entry, string campaignId, AssetCapScope scope, IReadOnlyList<string> assetIds, string combinationKey, bool keysPooled)
     {
         var now = time.GetUtcNow();
         // The lease scoped the campaign's rows already, or the campaign is new to the viewer and starts with the scope.
-        entry.Campaign(campaignId, scope).Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon);
+        entry.Campaign(campaignId, scope).Record(now, assetIds, combinationKey, now - FrequencyBuckets.Horizon, keysPooled);
 
         // Once per write of the viewer's bucket, not once per impression: until the writer has taken this entry's
         // impressions (WriteBucketAsync, under this lock), its bucket still lists the viewer as unwritten.
@@ -297,14 +297,21 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             entry is not null && entry.Frequency.TryGetValue(campaignId, out var frequency) ? frequency.View : ViewerFrequency.Empty;
 
         /// <summary>Counts a served creative (<see cref="ViewerStateCache.RecordServed"/>).</summary>
-        public void RecordServed(IReadOnlyList<string> assetIds, string combinationKey)
+        /// <param name="assetIds">The asset served per slot.</param>
+        /// <param name="combinationKey">The asset ids joined by <c>|</c>.</param>
+        /// <param name="keysPooled">
+        /// True only when <paramref name="combinationKey"/> and every one of <paramref name="assetIds"/> is the instance
+        /// <see cref="PooledKeys"/> holds (<see cref="Decision.KeysArePooled"/>): the viewer's rows are then found, and
+        /// new ones added, without looking the keys up in the pool.
+        /// </param>
+        public void RecordServed(IReadOnlyList<string> assetIds, string combinationKey, bool keysPooled = false)
         {
             if (cache is null || entry is null)
             {
                 throw new InvalidOperationException("This lease holds no viewer.");
             }
 
-            cache.Record(entry, campaignId, scope, assetIds, combinationKey);
+            cache.Record(entry, campaignId, scope, assetIds, combinationKey, keysPooled);
         }
 
         public void Dispose()
@@ -743,7 +750,7 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             }
         }
 
-        public void Record(DateTimeOffset now, IReadOnlyList<string> assetIds, string combinationKey, DateTimeOffset horizon)
+        public void Record(DateTimeOffset now, IReadOnlyList<string> assetIds, string combinationKey, DateTimeOffset horizon, bool keysPooled = false)
         {
             var at = now.UtcTicks;
             var oldest = horizon.UtcTicks;
@@ -752,11 +759,11 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
             {
                 if (assetCapScope.Counts(assetIds[i]))
                 {
-                    assets.Add(Row(assets, assetIds[i]), at, oldest);
+                    assets.Add(keysPooled ? PooledRow(assets, assetIds[i]) : Row(assets, assetIds[i]), at, oldest);
                 }
             }
 
-            combinations.Add(Row(combinations, combinationKey), at, oldest);
+            combinations.Add(keysPooled ? PooledRow(combinations, combinationKey) : Row(combinations, combinationKey), at, oldest);
         }
 
         /// <summary>A copy that stays true after the entry's lock is released.</summary>
@@ -822,6 +829,17 @@ public sealed partial class ViewerStateCache(CosmosStores stores, FrequencyBucke
 
             unpooledKeys |= !pooled;
             return rows.Append(held);
+        }
+
+        /// <summary>
+        /// <see cref="Row"/> for a key that is the pooled instance: every row held under a pooled key is held under that
+        /// same instance, so a miss by reference means no row, unless a key was once held as it came (the pool was full).
+        /// Saves hashing the key (a combination's is ~100 characters) and a lookup in the pool for each new row.
+        /// </summary>
+        private int PooledRow(KeyedImpressions rows, string pooledKey)
+        {
+            var row = rows.IndexOf(pooledKey, byValue: unpooledKeys);
+            return row >= 0 ? row : rows.Append(pooledKey);
         }
 
         /// <summary>Drops the times before the horizon, and the assets and combinations left with none.</summary>
