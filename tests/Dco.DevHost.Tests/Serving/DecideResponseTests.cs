@@ -12,29 +12,12 @@ namespace Dco.DevHost.Tests.Serving;
 
 /// <summary>
 /// Decide's hand-written response body (<see cref="DecideResponse"/>) against what System.Text.Json makes
-/// of the same fields as a record, with decide's options: byte for byte, for decisions whose text needs
-/// escaping, whose creative is longer than one buffer chunk, and for the default creative.
+/// of the documented record (<see cref="DecideResponseBody"/>, the schema <c>/api/openapi.json</c> gives) with
+/// decide's options: byte for byte, for decisions whose text needs escaping, whose creative is longer than one
+/// buffer chunk, and for the default creative.
 /// </summary>
 public sealed class DecideResponseTests
 {
-    /// <summary>The body as a record, the way decide sent it before it wrote its own.</summary>
-    private sealed record ReferenceBody(
-        string DecisionId,
-        string CampaignId,
-        bool IsDefault,
-        string? DefaultReason,
-        IReadOnlyList<ReferenceAsset> Assets,
-        string? Html,
-        string ImpressionUrl,
-        string? ClickUrl,
-        double Propensity,
-        string Policy,
-        string PolicyVersion,
-        string Consent,
-        object? Explanation);
-
-    private sealed record ReferenceAsset(string Slot, string Id, string Kind, string? Text, string? Url, int? Width, int? Height, string? Alt, string? ClickUrl);
-
     private static readonly JsonSerializerOptions ReferenceOptions = new(DecideFunction.JsonOptions)
     {
         TypeInfoResolver = JsonTypeInfoResolver.Combine(DecisioningJsonContext.Default, new DefaultJsonTypeInfoResolver()),
@@ -83,7 +66,7 @@ public sealed class DecideResponseTests
                 DecideResponse.Write(writer, result, explain);
             }
 
-            var expected = JsonSerializer.Serialize(Reference(result, explain), ReferenceOptions);
+            var expected = JsonSerializer.Serialize(DecideResponseBody.Of(result, explain), ReferenceOptions);
             Assert.Equal(expected, Encoding.UTF8.GetString(written.WrittenSpan));
             var body = JsonDocument.Parse(written.WrittenMemory).RootElement;
             Assert.Contains("&lt;shine&gt;", body.GetProperty("html").GetString(), StringComparison.Ordinal);
@@ -94,24 +77,5 @@ public sealed class DecideResponseTests
             Assert.Equal(headlineClick, body.GetProperty("clickUrl").GetString());
             Assert.StartsWith("https://dco.example/api/t/i?t=", body.GetProperty("impressionUrl").GetString(), StringComparison.Ordinal);
         }
-    }
-
-    private static ReferenceBody Reference(DecideResult result, bool explain)
-    {
-        var decision = result.Decision;
-        return new ReferenceBody(
-            decision.DecisionId,
-            result.Snapshot.CampaignId,
-            decision.IsDefault,
-            decision.IsDefault ? decision.DefaultReason.ToString() : null,
-            [.. result.Assets.Select((a, slot) => new ReferenceAsset(a.Slot, a.Id, a.Kind, a.Text, a.Url, a.Width, a.Height, a.Alt, result.ClickUrlOf(slot)))],
-            result.Html,
-            result.ImpressionUrl,
-            result.ClickUrl,
-            decision.Propensity,
-            decision.PolicyName,
-            decision.PolicyVersion,
-            result.Consent.Level.ToString(),
-            explain ? decision.Explain() : null);
     }
 }

@@ -86,6 +86,28 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void Decide_documents_its_request_body_and_the_fields_of_its_answer()
+    {
+        var decide = Document["paths"]!["/api/decide"]!["post"]!;
+        var components = Document["components"]!["schemas"]!;
+        JsonNode Component(JsonNode reference) => components[reference["$ref"]!.GetValue<string>()["#/components/schemas/".Length..]]!;
+
+        var request = Component(decide["requestBody"]!["content"]!["application/json"]!["schema"]!);
+        Assert.Equal(["campaignId", "consent", "context", "placementId", "segments", "viewerId"], PropertyNames(request).Order());
+
+        var answer = Component(decide["responses"]!["200"]!["content"]!["application/json"]!["schema"]!);
+        Assert.Equal(
+            ["assets", "campaignId", "clickUrl", "consent", "decisionId", "defaultReason", "explanation", "html", "impressionUrl", "isDefault", "policy", "policyVersion", "propensity"],
+            PropertyNames(answer).Order());
+        var asset = answer["properties"]!["assets"]!["items"]!;
+        Assert.Contains("clickUrl", PropertyNames(asset.AsObject().ContainsKey("$ref") ? Component(asset) : asset));
+        Assert.Contains("CampaignFrequencyCap", answer["properties"]!["defaultReason"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.All(["400", "403", "404", "413"], status => Assert.NotNull(decide["responses"]![status]));
+    }
+
+    private static IEnumerable<string> PropertyNames(JsonNode schema) => schema["properties"]!.AsObject().Select(p => p.Key);
+
+    [Fact]
     public void Every_schema_reference_resolves_to_a_component()
     {
         var components = Document["components"]!["schemas"]!.AsObject();

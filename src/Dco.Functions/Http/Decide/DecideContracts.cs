@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dco.Core.Decisioning;
+using Dco.Infrastructure.Serving;
 
 namespace Dco.Functions.Http.Decide;
 
@@ -66,3 +68,70 @@ public sealed record ContextBody
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(DecideRequestBody))]
 public sealed partial class DecideJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// Decide's 200 body as <c>/api/openapi.json</c> describes it. <see cref="DecideResponse"/> writes the same fields
+/// itself rather than through this record (no object per request); <c>DecideResponseTests</c> holds the two
+/// byte-equal, so the document says what decide sends.
+/// </summary>
+/// <param name="DecisionId">The decision's id: what its impression, click and conversion events name.</param>
+/// <param name="CampaignId">The campaign decided for.</param>
+/// <param name="IsDefault">True when the campaign's default creative was served, for <paramref name="DefaultReason"/>.</param>
+/// <param name="DefaultReason">Why the default creative was served (absent otherwise).</param>
+/// <param name="Assets">The chosen asset of each slot, in the template's slot order.</param>
+/// <param name="Html">The assembled creative, HTML-escaped (absent when the campaign has no template).</param>
+/// <param name="ImpressionUrl">The signed impression pixel (1×1 GIF) to load when the creative is shown.</param>
+/// <param name="ClickUrl">The creative's signed click URL: the first asset's that has a destination (absent when none has).</param>
+/// <param name="Propensity">The probability with which the policy chose this creative, logged for off-policy evaluation.</param>
+/// <param name="Policy">The policy that chose it.</param>
+/// <param name="PolicyVersion">The campaign and model versions it chose with.</param>
+/// <param name="Consent">What the viewer's consent allowed.</param>
+/// <param name="Explanation">Rules, exclusions and scores behind the decision: only with <c>explain=true</c> and the admin key.</param>
+public sealed record DecideResponseBody(
+    string DecisionId,
+    string CampaignId,
+    bool IsDefault,
+    DefaultReason? DefaultReason,
+    IReadOnlyList<DecideResponseAsset> Assets,
+    string? Html,
+    string ImpressionUrl,
+    string? ClickUrl,
+    double Propensity,
+    string Policy,
+    string PolicyVersion,
+    ConsentLevel Consent,
+    DecisionExplanation? Explanation)
+{
+    /// <summary>The body for <paramref name="result"/>, as <see cref="DecideResponse"/> writes it.</summary>
+    public static DecideResponseBody Of(DecideResult result, bool explain)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var decision = result.Decision;
+        return new DecideResponseBody(
+            decision.DecisionId,
+            result.Snapshot.CampaignId,
+            decision.IsDefault,
+            decision.IsDefault ? decision.DefaultReason : null,
+            [.. result.Assets.Select((a, slot) => new DecideResponseAsset(a.Slot, a.Id, a.Kind, a.Text, a.Url, a.Width, a.Height, a.Alt, result.ClickUrlOf(slot)))],
+            result.Html,
+            result.ImpressionUrl,
+            result.ClickUrl,
+            decision.Propensity,
+            decision.PolicyName,
+            decision.PolicyVersion,
+            result.Consent.Level,
+            explain ? decision.Explain() : null);
+    }
+}
+
+/// <summary>One slot's chosen asset in decide's body.</summary>
+/// <param name="Slot">The template slot it fills.</param>
+/// <param name="Id">The asset's id.</param>
+/// <param name="Kind">text, image, …</param>
+/// <param name="Text">The text to show (text assets, or an image's caption).</param>
+/// <param name="Url">The asset's URL (images and other media).</param>
+/// <param name="Width">Width in pixels, when known.</param>
+/// <param name="Height">Height in pixels, when known.</param>
+/// <param name="Alt">Alternative text.</param>
+/// <param name="ClickUrl">The signed click URL, which redirects to the asset's destination (absent when it has none).</param>
+public sealed record DecideResponseAsset(string Slot, string Id, string Kind, string? Text, string? Url, int? Width, int? Height, string? Alt, string? ClickUrl);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dco.Core.Decisioning;
 using Dco.Core.Serving.Privacy;
+using Dco.Functions.OpenApi;
 using Dco.Infrastructure.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -15,6 +16,13 @@ public sealed class DecideFunction(DecisionService decisions, IOptions<ServingOp
     private const int MaxBodyBytes = 64 * 1024;
 
     [Function("Decide")]
+    [OpenApiOperation("The creative for one viewer, now: the chosen asset per slot, the assembled HTML and signed tracking URLs.", Tag = "Serving")]
+    [OpenApiBody(typeof(DecideRequestBody))]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(DecideResponseBody), Description = "The decision (the campaign's default creative, with the reason, when nothing is eligible).")]
+    [OpenApiResponse(StatusCodes.Status400BadRequest, Description = "Malformed JSON, or field errors (a missing campaign or placement id, invalid consent strings, a bad viewer id).")]
+    [OpenApiResponse(StatusCodes.Status403Forbidden, Description = "explain=true without the admin key.")]
+    [OpenApiResponse(StatusCodes.Status404NotFound, Description = "No active campaign has that id or placement.")]
+    [OpenApiResponse(StatusCodes.Status413PayloadTooLarge, Description = "A body over 64 KB.")]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "decide")] HttpRequest request,
         CancellationToken cancellationToken)
