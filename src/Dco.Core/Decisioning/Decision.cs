@@ -110,7 +110,14 @@ public sealed class Decision
     /// Whether <see cref="CombinationKey"/> and <see cref="AssetIds"/> are the instances <see cref="PooledKeys"/> holds
     /// (false only when the pool was full), so that the viewer's rows are found by reference alone.
     /// </summary>
-    public bool KeysArePooled => CombinationKey is not null && _combinationKeyPooled && _snapshot.Compiled.AssetIdsPooled;
+    public bool KeysArePooled
+    {
+        get
+        {
+            _ = CombinationKey; // worked out (and whether it is pooled) on first use
+            return _combinationKeyPooled && _snapshot.Compiled.AssetIdsPooled;
+        }
+    }
 
     /// <summary>The chosen assets (with content, tags, attributes) in slot order.</summary>
     public IReadOnlyList<AssetDefinition> Assets => _snapshot.ResolveAssetsFor(Record.AssetIds);

@@ -67,9 +67,13 @@ public sealed class DecideResult
         template = snapshot.Template;
         this.placementId = placementId;
         ClickSlot = -1;
-        for (var slot = 0; slot < assets.Count && ClickSlot < 0; slot++)
+        for (var slot = 0; slot < assets.Count; slot++)
         {
-            ClickSlot = links.HasClickUrl(slot) ? slot : -1;
+            if (links.HasClickUrl(slot))
+            {
+                ClickSlot = slot;
+                break;
+            }
         }
     }
 
@@ -292,16 +296,8 @@ internal readonly struct DecisionPlaceholders(
             return false;
         }
 
-        var slot = name.AsSpan(0, dot);
-        for (var i = 0; i < assets.Count; i++)
-        {
-            if (slot.SequenceEqual(assets[i].Slot))
-            {
-                return Field(assets[i], i, name.AsSpan(dot + 1), out value);
-            }
-        }
-
-        return false;
+        var slot = SlotNamed(name.AsSpan(0, dot));
+        return slot >= 0 && Field(assets[slot], slot, name.AsSpan(dot + 1), out value);
     }
 
     /// <summary>The signed URLs (<c>impression_url</c>, <c>click_url</c>, <c>{slot}.click_url</c>) as the decision holds them, UTF-8.</summary>
@@ -316,21 +312,31 @@ internal readonly struct DecisionPlaceholders(
         {
             value = links.ClickUrlUtf8(clickSlot);
         }
-        else if (name.EndsWith(".click_url", StringComparison.Ordinal))
+        else if (name.EndsWith(".click_url", StringComparison.Ordinal)
+            && SlotNamed(name.AsSpan(0, name.Length - ".click_url".Length)) is var slot and >= 0)
         {
-            var slot = name.AsSpan(0, name.Length - ".click_url".Length);
-            for (var i = 0; i < assets.Count; i++)
-            {
-                if (slot.SequenceEqual(assets[i].Slot))
-                {
-                    value = links.HasClickUrl(i) ? links.ClickUrlUtf8(i) : links.ClickUrlUtf8(clickSlot);
-                    break;
-                }
-            }
+            value = links.ClickUrlUtf8(ClickSlotOf(slot));
         }
 
         return !value.IsEmpty;
     }
+
+    /// <summary>The index of the served slot named <paramref name="slot"/>; -1 when no such slot was served.</summary>
+    private int SlotNamed(ReadOnlySpan<char> slot)
+    {
+        for (var i = 0; i < assets.Count; i++)
+        {
+            if (slot.SequenceEqual(assets[i].Slot))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The slot whose click URL <c>{slot}.click_url</c> is: the slot's own, or the creative's when its asset has no destination.</summary>
+    private int ClickSlotOf(int slot) => links.HasClickUrl(slot) ? slot : clickSlot;
 
     private bool Field(ServedAsset asset, int slot, ReadOnlySpan<char> field, out string? value)
     {
@@ -343,7 +349,7 @@ internal readonly struct DecisionPlaceholders(
             "alt" => asset.Alt ?? "",
             "width" => asset.Width?.ToString(CultureInfo.InvariantCulture) ?? "",
             "height" => asset.Height?.ToString(CultureInfo.InvariantCulture) ?? "",
-            "click_url" => links.ClickUrlOf(slot) ?? links.ClickUrlOf(clickSlot),
+            "click_url" => links.ClickUrlOf(ClickSlotOf(slot)),
             _ => null,
         };
         return field is "id" or "kind" or "text" or "url" or "alt" or "width" or "height" or "click_url";

@@ -132,8 +132,13 @@ internal sealed class CompiledCampaign
         AssetCount = Assets.Length;
         // The pooled instances (PooledKeys), which viewers' impressions are held under: a decision's ids then find
         // the viewer's rows by reference.
-        AssetIds = Assets.Select(a => PooledKeys.TryIntern(a.Id, out var held) ? held : a.Id).ToArray();
-        AssetIdsPooled = AssetIds.All(id => PooledKeys.TryIntern(id, out var held) && ReferenceEquals(held, id));
+        AssetIds = new string[Assets.Length];
+        AssetIdsPooled = true;
+        for (var i = 0; i < AssetIds.Length; i++)
+        {
+            var pooled = PooledKeys.TryIntern(Assets[i].Id, out AssetIds[i]);
+            AssetIdsPooled &= pooled;
+        }
         var byId = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < AssetCount; i++)
         {
